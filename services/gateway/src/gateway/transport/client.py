@@ -1,0 +1,172 @@
+"""The pooled subgraph client: precompiled bodies in, parsed GraphQL responses out.
+
+One ``httpx.AsyncClient`` per process (created in the server's lifespan) is
+shared by every request. Identical in-flight *query* fetches are coalesced
+(design §6.7): the first caller sends, the others await its raw bytes and
+parse them themselves, because merges mutate the parsed objects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import orjson
+
+from gateway.settings import Settings
+from gateway.transport.errors import SubgraphHTTPError, SubgraphTimeoutError
+
+__all__ = ["FetchObserver", "RawResponse", "Transport", "build_client"]
+
+# (graph, seconds, outcome) where outcome is "ok" | "http_error" | "timeout".
+FetchObserver = Callable[[str, float, str], None]
+_DedupKey = tuple[str, bytes, tuple[tuple[str, str], ...]]
+
+_JSON_HEADERS = {
+    "content-type": "application/json",
+    "accept": "application/graphql-response+json, application/json",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RawResponse:
+    """What a (possibly shared) subgraph request produced: status and body bytes."""
+
+    status: int
+    content: bytes
+
+
+def build_client(settings: Settings) -> httpx.AsyncClient:
+    """The process-wide pooled client, with the limits and timeouts of ``settings``."""
+    return httpx.AsyncClient(
+        limits=httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=settings.max_keepalive_connections,
+            keepalive_expiry=settings.keepalive_expiry_s,
+        ),
+        timeout=httpx.Timeout(settings.request_timeout_s, connect=settings.connect_timeout_s),
+        headers=_JSON_HEADERS,
+    )
+
+
+class Transport:
+    """Sends precompiled request bodies to subgraphs by graph name."""
+
+    def __init__(
+        self,
+        *,
+        client: httpx.AsyncClient,
+        urls: Mapping[str, str],
+        settings: Settings,
+        observer: FetchObserver | None = None,
+    ) -> None:
+        self._client = client
+        self._urls = dict(urls)
+        self._settings = settings
+        self._observer = observer
+        self._inflight: dict[_DedupKey, asyncio.Future[RawResponse]] = {}
+        self.requests_sent = 0  # real HTTP requests, after deduplication
+
+    @property
+    def urls(self) -> Mapping[str, str]:
+        return self._urls
+
+    async def fetch(
+        self,
+        graph: str,
+        body: bytes,
+        *,
+        kind: str = "query",
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """POST ``body`` to ``graph`` and return its parsed GraphQL response.
+
+        Raises a ``TransportError`` when no GraphQL response came back.
+        """
+        forwarded = tuple(sorted(headers.items())) if headers else ()
+        if kind == "query" and self._settings.dedup_enabled:
+            raw = await self._shared(graph, body, forwarded)
+        else:
+            raw = await self._send(graph, body, forwarded)
+        return _parse(graph, raw)
+
+    async def _shared(
+        self, graph: str, body: bytes, headers: tuple[tuple[str, str], ...]
+    ) -> RawResponse:
+        key = (graph, body, headers)
+        pending = self._inflight.get(key)
+        if pending is not None:
+            # shield: a cancelled follower must not cancel the leader's request.
+            return await asyncio.shield(pending)
+        future: asyncio.Future[RawResponse] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            raw = await self._send(graph, body, headers)
+        except asyncio.CancelledError:
+            # The leader was cancelled; its followers still deserve an answer.
+            future.set_exception(SubgraphHTTPError(graph, f"Request to '{graph}' was cancelled."))
+            future.exception()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            # Followers re-raise it; mark it retrieved so an unshared failure is not logged.
+            future.exception()
+            raise
+        else:
+            future.set_result(raw)
+            return raw
+        finally:
+            del self._inflight[key]
+
+    async def _send(
+        self, graph: str, body: bytes, headers: tuple[tuple[str, str], ...]
+    ) -> RawResponse:
+        url = self._urls.get(graph)
+        if url is None:
+            raise SubgraphHTTPError(graph, f"No URL is configured for subgraph '{graph}'.")
+        timeout = httpx.Timeout(
+            self._settings.timeout_for(graph), connect=self._settings.connect_timeout_s
+        )
+        started = time.perf_counter()
+        outcome = "http_error"
+        self.requests_sent += 1
+        try:
+            # httpx timeouts bound each network operation; this bounds the whole request
+            # (and also applies to in-process ASGI subgraphs, which ignore httpx timeouts).
+            async with asyncio.timeout(self._settings.timeout_for(graph)):
+                response = await self._client.post(
+                    url, content=body, headers=dict(headers) if headers else None, timeout=timeout
+                )
+            outcome = "ok"
+            return RawResponse(response.status_code, response.content)
+        except (httpx.TimeoutException, TimeoutError) as exc:
+            outcome = "timeout"
+            raise SubgraphTimeoutError(graph, f"Request to subgraph '{graph}' timed out.") from exc
+        except httpx.HTTPError as exc:
+            raise SubgraphHTTPError(
+                graph, f"HTTP fetch failed from '{graph}': {type(exc).__name__}"
+            ) from exc
+        finally:
+            if self._observer is not None:
+                self._observer(graph, time.perf_counter() - started, outcome)
+
+
+def _parse(graph: str, raw: RawResponse) -> dict[str, Any]:
+    try:
+        parsed = orjson.loads(raw.content)
+    except orjson.JSONDecodeError:
+        parsed = None
+    # A GraphQL body is honoured even under a non-2xx status (GraphQL-over-HTTP).
+    if isinstance(parsed, dict) and ("data" in parsed or "errors" in parsed):
+        return parsed
+    if 200 <= raw.status < 300:
+        raise SubgraphHTTPError(
+            graph, f"HTTP fetch failed from '{graph}': invalid JSON response", status=raw.status
+        )
+    raise SubgraphHTTPError(
+        graph, f"HTTP fetch failed from '{graph}': {raw.status}", status=raw.status
+    )
