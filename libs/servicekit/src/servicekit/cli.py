@@ -1,0 +1,78 @@
+"""The command line every service shares: ``<svc>-service serve|migrate|token``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+import uvicorn
+from fastapi import FastAPI
+
+from servicekit.auth import issue_token
+from servicekit.logs import configure_logging
+from servicekit.migrations import upgrade
+from servicekit.settings import ConfigurationError, ServiceSettings
+
+__all__ = ["service_main"]
+
+
+def service_main(
+    *,
+    settings_factory: Callable[[], ServiceSettings],
+    app_factory: Callable[[ServiceSettings], FastAPI],
+    migrations_package: str | None,
+    argv: Sequence[str] | None = None,
+) -> int:
+    parser = argparse.ArgumentParser(description="Run or administer this service.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve HTTP in the foreground (stops on SIGTERM)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    if migrations_package:
+        commands.add_parser("migrate", help="apply database migrations up to head")
+    token = commands.add_parser("token", help="print a development JWT (refused when ENV=prod)")
+    token.add_argument("--sub", required=True)
+    token.add_argument("--scopes", default="")
+    token.add_argument("--ttl", type=int, default=3600)
+    args = parser.parse_args(argv)
+
+    try:
+        settings = settings_factory()
+        configure_logging(level=settings.log_level, fmt=settings.log_format)
+        if args.command == "serve":
+            app = app_factory(settings)
+            uvicorn.run(
+                app,
+                host=args.host or settings.host,
+                port=args.port or settings.port,
+                workers=1,
+                log_config=None,
+                access_log=False,
+                timeout_graceful_shutdown=20,
+                loop="auto",
+            )
+        elif args.command == "migrate":
+            assert migrations_package is not None
+            if not settings.database_url:
+                raise ConfigurationError(f"{settings.env_name('database_url')} is not set")
+            upgrade(migrations_package, settings.database_url)
+        elif args.command == "token":
+            if settings.is_prod:
+                raise ConfigurationError("development tokens are refused when ENV=prod")
+            if settings.jwt_secret is None:
+                raise ConfigurationError(f"{settings.env_name('jwt_secret')} is not set")
+            print(  # noqa: T201 - the token is the command's output (last line)
+                issue_token(
+                    secret=settings.jwt_secret.get_secret_value(),
+                    subject=args.sub,
+                    scopes=args.scopes.replace(",", " ").split(),
+                    ttl_seconds=args.ttl,
+                    issuer=settings.jwt_issuer,
+                    audience=settings.jwt_audience,
+                )
+            )
+    except ConfigurationError as err:
+        print(f"error: {err}", file=sys.stderr)  # noqa: T201
+        return 2
+    return 0

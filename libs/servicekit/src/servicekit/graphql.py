@@ -1,0 +1,77 @@
+"""Strawberry federation schema with the platform's extensions, and its SDL."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.types import ExecutionContext
+
+from servicekit.errors import ErrorMasking
+from servicekit.request_info import current_request_info
+from servicekit.settings import ServiceSettings
+
+__all__ = ["FEDERATION_VERSION", "PlatformSchema", "RequestRecorder", "build_schema"]
+
+FEDERATION_VERSION = "2.11"
+
+
+class RequestRecorder(SchemaExtension):
+    """Tell the request summary line and the metrics which operation ran, and how it ended."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        info = current_request_info()
+        if info is None:
+            return
+        context = self.execution_context
+        info.operation = context.operation_name or "anonymous"
+        info.graphql_seconds = time.perf_counter() - started
+        if context.pre_execution_errors:
+            info.outcome = "rejected"
+        elif context.result is not None and context.result.errors:
+            info.outcome = "error"
+        else:
+            info.outcome = "ok"
+
+
+class PlatformSchema(strawberry.federation.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # ErrorMasking already logged what was unexpected; expected errors are not log noise.
+        return None
+
+
+def build_schema(
+    *,
+    settings: ServiceSettings,
+    query: type,
+    mutation: type | None = None,
+    types: Sequence[type] = (),
+    extra_extensions: Iterable[Any] = (),
+) -> PlatformSchema:
+    extensions: list[Any] = [
+        ErrorMasking,
+        RequestRecorder,
+        QueryDepthLimiter(max_depth=settings.max_query_depth),
+        MaxTokensLimiter(max_token_count=20_000),
+        *extra_extensions,
+    ]
+    return PlatformSchema(
+        query=query,
+        mutation=mutation,
+        types=list(types),
+        extensions=extensions,
+        federation_version=FEDERATION_VERSION,  # type: ignore[arg-type]
+    )
+
+
+def subgraph_sdl(schema: strawberry.federation.Schema) -> str:
+    """The SDL the subgraph serves at ``_service { sdl }`` (what composition reads)."""
+    return schema.as_str() + "\n"
