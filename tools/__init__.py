@@ -1,0 +1,1 @@
+"""Repository tooling: deployment checks (charts, compose) run by the Makefile."""
