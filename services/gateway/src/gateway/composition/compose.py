@@ -1,0 +1,147 @@
+"""`compose`: subgraph SDLs in, supergraph SDL (or coded errors) out.
+
+Stages: read each subgraph, check it alone, merge, check the merged schema
+(API schema validity, `@inaccessible` rules, satisfiability), print.
+Bad input never raises: every problem is a `CompositionError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from graphql import GraphQLError
+
+from .api import api_schema
+from .errors import CompositionError, CompositionHint
+from .inaccessible import check_inaccessible
+from .merge import Input, graph_enum_names, merge_subgraphs
+from .merge_fields import Reporter
+from .model import Subgraph
+from .printer import print_supergraph
+from .satisfiability import check_satisfiability
+from .subgraph import SubgraphSource, build_subgraph
+from .supermodel import Supergraph
+from .validate_subgraph import validate_subgraph
+from .validate_types import check_references
+
+__all__ = ["CompositionFailure", "CompositionResult", "CompositionSuccess", "compose"]
+
+
+@dataclass(frozen=True, slots=True)
+class CompositionSuccess:
+    supergraph_sdl: str
+    hints: tuple[CompositionHint, ...] = ()
+    ok: bool = field(default=True, init=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CompositionFailure:
+    errors: tuple[CompositionError, ...]
+    hints: tuple[CompositionHint, ...] = ()
+    ok: bool = field(default=False, init=False)
+
+    @property
+    def codes(self) -> list[str]:
+        return [e.code for e in self.errors]
+
+
+CompositionResult = CompositionSuccess | CompositionFailure
+
+
+def _fail(
+    errors: list[CompositionError], hints: Sequence[CompositionHint] = ()
+) -> CompositionFailure:
+    return CompositionFailure(tuple(errors), tuple(hints))
+
+
+def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
+    """Compose subgraphs into a supergraph; never raises for bad input."""
+    errors: list[CompositionError] = []
+    if not subgraphs:
+        return _fail([CompositionError("NO_SUBGRAPHS", "No subgraphs to compose.")])
+    names = [s.name for s in subgraphs]
+    for name in sorted(set(names)):
+        if names.count(name) > 1:
+            errors.append(
+                CompositionError(
+                    "INVALID_SUBGRAPH_NAME",
+                    f'A subgraph named "{name}" is given more than once.',
+                    (name,),
+                )
+            )
+        if not name or name == "_":
+            errors.append(
+                CompositionError(
+                    "INVALID_SUBGRAPH_NAME", f'Invalid subgraph name "{name}".', (name,)
+                )
+            )
+    if errors:
+        return _fail(errors)
+    inputs: list[Input] = []
+    enum_names = graph_enum_names(sorted(names))
+    for source in sorted(subgraphs, key=lambda s: s.name):
+        subgraph, problems = build_subgraph(source)
+        errors.extend(problems)
+        if subgraph is None:
+            continue
+        errors.extend(check_references(subgraph))
+        found, usage = validate_subgraph(subgraph)
+        errors.extend(found)
+        inputs.append(Input(subgraph, usage, enum_names[source.name]))
+    if errors:
+        return _fail(errors)
+    supergraph, report = merge_subgraphs(inputs)
+    _merge_directives(supergraph, [i.subgraph for i in inputs], report)
+    if not any(t.fields for n, t in supergraph.types.items() if n == "Query"):
+        report.error(
+            "NO_QUERIES",
+            "No queries found in any subgraph: a supergraph must have a query root type.",
+            [],
+        )
+    if report.errors:
+        return _fail(report.errors, report.hints)
+    report.errors.extend(check_inaccessible(supergraph))
+    if report.errors:
+        return _fail(report.errors, report.hints)
+    sdl = print_supergraph(supergraph)
+    try:
+        schema = api_schema(sdl)
+    except (GraphQLError, TypeError) as exc:
+        return _fail(
+            [CompositionError("INVALID_GRAPHQL", f"The merged API schema is invalid: {exc}")],
+            report.hints,
+        )
+    report.errors.extend(check_satisfiability(supergraph, schema, inputs))
+    if report.errors:
+        return _fail(report.errors, report.hints)
+    return CompositionSuccess(sdl, tuple(report.hints))
+
+
+def _merge_directives(supergraph: Supergraph, subgraphs: list[Subgraph], report: Reporter) -> None:
+    for sub in subgraphs:
+        for name, (url, definition) in sub.composed.items():
+            if url is None:
+                report.error(
+                    "DIRECTIVE_COMPOSITION_ERROR",
+                    f'Directive "@{name}" in subgraph "{sub.name}" cannot be composed because it is not a member of a core feature',
+                    [sub.name],
+                )
+            elif name in supergraph.composed and supergraph.composed[name][0] != url:
+                report.error(
+                    "DIRECTIVE_COMPOSITION_ERROR",
+                    f'Composed directive "@{name}" is linked from different specs across subgraphs.',
+                    [sub.name],
+                )
+            else:
+                supergraph.composed.setdefault(name, (url, definition))
+    common = set.intersection(*(set(s.executable_directives) for s in subgraphs))
+    for name in sorted(common):
+        definitions = {s.executable_directives[name] for s in subgraphs}
+        supergraph.executable_directives[name] = subgraphs[0].executable_directives[name]
+        if len(definitions) > 1:
+            report.hint(
+                "INCONSISTENT_EXECUTABLE_DIRECTIVE_DEFINITION",
+                f'Executable directive "@{name}" is defined differently across subgraphs; the first definition is used.',
+                [s.name for s in subgraphs],
+            )

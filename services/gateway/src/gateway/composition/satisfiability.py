@@ -1,0 +1,320 @@
+"""Satisfiability: every field of the API schema can be reached through the subgraphs.
+
+We walk the API schema from each root, carrying the set of subgraph positions
+(`Node`: a type in a subgraph, plus what a `@provides` made available there)
+that can stand at that point of the query. A field is satisfiable from a
+position when that subgraph resolves it, or when a chain of `@key` jumps
+reaches a subgraph that does (the key's fields must be collectable where we
+stand). When no position can resolve a field, the path is reported the way
+Apollo does: the failing query, then why each subgraph could not continue.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    SelectionSetNode,
+    get_named_type,
+)
+
+from .errors import CompositionError
+from .fieldset import parse_fieldset
+from .merge import Input
+from .model import Field, TypeDef
+from .supermodel import Supergraph
+
+__all__ = ["check_satisfiability"]
+
+Provided = tuple[tuple[str, "Provided"], ...]
+MAX_ERRORS = 20
+MAX_STATES = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    type: str
+    graph: int
+    provided: Provided = ()
+
+
+def _tree(selection: SelectionSetNode) -> Provided:
+    out: dict[str, Provided] = {}
+    for node in selection.selections:
+        if isinstance(node, FieldNode):
+            child = _tree(node.selection_set) if node.selection_set else ()
+            out[node.name.value] = tuple(sorted(set(out.get(node.name.value, ())) | set(child)))
+        elif isinstance(node, InlineFragmentNode):
+            for name, child in _tree(node.selection_set):
+                out[name] = tuple(sorted(set(out.get(name, ())) | set(child)))
+    return tuple(sorted(out.items()))
+
+
+def _parse(text: str) -> SelectionSetNode | None:
+    try:
+        return parse_fieldset(text)
+    except GraphQLError:
+        return None
+
+
+@dataclass(slots=True)
+class _Checker:
+    inputs: list[Input]
+    supergraph: Supergraph
+    schema: GraphQLSchema
+    lost: set[tuple[str, str, int]] = field(default_factory=set)  # overridden away
+    closures: dict[Node, list[Node]] = field(default_factory=dict)
+
+    def typedef(self, node: Node) -> TypeDef | None:
+        return self.inputs[node.graph].subgraph.types.get(node.type)
+
+    def local_field(self, node: Node, name: str) -> tuple[Field, Provided] | None:
+        """The field as resolvable at `node` without leaving its subgraph."""
+        t = self.typedef(node)
+        if t is None or name not in t.fields or (node.type, name, node.graph) in self.lost:
+            return None
+        f = t.fields[name]
+        provided = dict(node.provided)
+        if f.external and name not in provided:
+            return None
+        return f, provided.get(name, ())
+
+    def collectable(
+        self, node: Node, selection: SelectionSetNode, depth: int, *, local: bool
+    ) -> bool:
+        """Can `selection` be fetched at `node` (locally, or with key jumps unless `local`)?"""
+        if depth > 6:
+            return False
+        for sel in selection.selections:
+            if isinstance(sel, InlineFragmentNode):
+                target = sel.type_condition.name.value if sel.type_condition else node.type
+                if target == node.type and not self.collectable(
+                    node, sel.selection_set, depth + 1, local=local
+                ):
+                    return False
+                continue
+            if not isinstance(sel, FieldNode) or sel.name.value == "__typename":
+                continue
+            candidates = [node] if local else self.closure(node)
+            if not any(self.field_ok(c, sel, depth, local=local) for c in candidates):
+                return False
+        return True
+
+    def field_ok(self, node: Node, sel: FieldNode, depth: int, *, local: bool) -> bool:
+        found = self.local_field(node, sel.name.value)
+        if found is None:
+            return False
+        f, provided = found
+        if f.requires and not self.requires_ok(node, f.requires, depth + 1):
+            return False
+        if sel.selection_set is None:
+            return True
+        return self.collectable(
+            Node(f.type.base, node.graph, provided), sel.selection_set, depth + 1, local=local
+        )
+
+    def requires_ok(self, node: Node, requires: str, depth: int) -> bool:
+        selection = _parse(requires)
+        return selection is not None and self.collectable(
+            Node(node.type, node.graph), selection, depth, local=False
+        )
+
+    def key_jumps(self, node: Node) -> list[Node]:
+        out: list[Node] = []
+        here = self.typedef(node)
+        if here is None:
+            return out
+        sources = [node.type]
+        # An object may jump to a subgraph that only knows its interface as an @interfaceObject.
+        sources += [i for i in self.implemented_by(node.type)]
+        for index, i in enumerate(self.inputs):
+            if index == node.graph:
+                continue
+            for target in sources:
+                t = i.subgraph.types.get(target)
+                if t is None or (target != node.type and not t.interface_object):
+                    continue
+                for key in t.keys:
+                    selection = _parse(key.fields)
+                    if (
+                        key.resolvable
+                        and selection is not None
+                        and self.collectable(
+                            Node(node.type, node.graph, node.provided), selection, 0, local=True
+                        )
+                    ):
+                        out.append(Node(target, index))
+                        break
+        return out
+
+    def implemented_by(self, name: str) -> list[str]:
+        t = self.supergraph.types.get(name)
+        return list(t.interfaces) if t else []
+
+    def closure(self, start: Node) -> list[Node]:
+        cached = self.closures.get(start)
+        if cached is not None:
+            return cached
+        seen = {start}
+        order = [start]
+        queue = deque([start])
+        while queue:
+            for nxt in self.key_jumps(queue.popleft()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    order.append(nxt)
+                    queue.append(nxt)
+        self.closures[start] = order
+        return order
+
+    def advance(self, nodes: frozenset[Node], name: str) -> tuple[frozenset[Node], list[str]]:
+        out: set[Node] = set()
+        reasons: list[str] = []
+        for node in sorted(nodes, key=lambda n: (n.graph, n.type)):
+            for cand in self.closure(node):
+                found = self.local_field(cand, name)
+                if found is None:
+                    continue
+                f, provided = found
+                if f.requires and not self.requires_ok(cand, f.requires, 0):
+                    continue
+                out.add(Node(f.type.base, cand.graph, provided))
+            if not out:
+                reasons.append(self.explain(node, name))
+        return frozenset(out), reasons
+
+    def explain(self, node: Node, name: str) -> str:
+        sub = self.inputs[node.graph].subgraph.name
+        lines = [f'- from subgraph "{sub}":']
+        t = self.typedef(node)
+        f = t.fields.get(name) if t else None
+        if f is None:
+            lines.append(f'  - cannot find field "{node.type}.{name}".')
+        elif (node.type, name, node.graph) in self.lost:
+            lines.append(f'  - field "{node.type}.{name}" is overridden by another subgraph.')
+        elif f.external:
+            lines.append(
+                f'  - field "{node.type}.{name}" is not resolvable because marked @external.'
+            )
+        else:
+            lines.append(
+                f'  - cannot satisfy @requires(fields: "{f.requires}") on field "{node.type}.{name}".'
+            )
+        for index, i in enumerate(self.inputs):
+            if index == node.graph:
+                continue
+            other = i.subgraph.types.get(node.type)
+            if other is None or name not in other.fields:
+                continue
+            if not other.keys:
+                why = f'no @key defined on type "{node.type}" in subgraph "{i.subgraph.name}"'
+            elif not any(k.resolvable for k in other.keys):
+                why = f'none of the @key defined on type "{node.type}" in subgraph "{i.subgraph.name}" are resolvable (they are all declared with their "resolvable" argument set to false)'
+            else:
+                why = f'none of the @key defined on type "{node.type}" in subgraph "{i.subgraph.name}" can be collected from subgraph "{sub}"'
+            lines.append(
+                f'  - cannot move to subgraph "{i.subgraph.name}", which has field "{node.type}.{name}", because {why}.'
+            )
+        return "\n".join(lines)
+
+    def downcast(self, nodes: frozenset[Node], target: str) -> frozenset[Node]:
+        out: set[Node] = set()
+        for node in nodes:
+            t = self.typedef(node)
+            if t is None:
+                continue
+            if t.interface_object:
+                for cand in self.closure(node):
+                    ct = self.typedef(cand)
+                    if ct is not None and not ct.interface_object:
+                        out |= self.downcast(frozenset({cand}), target)
+                continue
+            there = self.inputs[node.graph].subgraph.types.get(target)
+            if there is None:
+                continue
+            if node.type in there.interfaces or target in t.members:
+                out.add(Node(target, node.graph))
+        return frozenset(out)
+
+
+def _query_text(path: list[str]) -> str:
+    lines = ["{"]
+    for depth, step in enumerate(path, start=1):
+        lines.append("  " * depth + step + " {")
+    lines[-1] = lines[-1][: -len(" {")]
+    for depth in range(len(path) - 1, 0, -1):
+        lines.append("  " * depth + "}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def check_satisfiability(
+    supergraph: Supergraph, schema: GraphQLSchema, inputs: list[Input]
+) -> list[CompositionError]:
+    checker = _Checker(list(inputs), supergraph, schema)
+    by_graph = {i.graph: n for n, i in enumerate(inputs)}
+    for t in supergraph.types.values():
+        for f in t.fields.values():
+            if f.joins is None:
+                continue
+            joined = {j.graph for j in f.joins if not j.used_overridden}
+            for i in inputs:
+                if (
+                    t.name in i.subgraph.types
+                    and f.name in i.subgraph.types[t.name].fields
+                    and i.graph not in joined
+                ):
+                    checker.lost.add((t.name, f.name, by_graph[i.graph]))
+    errors: list[CompositionError] = []
+    reported: set[str] = set()
+    seen: set[tuple[str, frozenset[Node]]] = set()
+    queue: deque[tuple[str, frozenset[Node], list[str]]] = deque()
+    for root in (schema.query_type, schema.mutation_type, schema.subscription_type):
+        if root is None:
+            continue
+        start = frozenset(
+            Node(root.name, n) for n, i in enumerate(inputs) if root.name in i.subgraph.types
+        )
+        queue.append((root.name, start, []))
+    while queue and len(seen) < MAX_STATES and len(errors) < MAX_ERRORS:
+        type_name, nodes, path = queue.popleft()
+        if (type_name, nodes) in seen:
+            continue
+        seen.add((type_name, nodes))
+        gtype = schema.type_map[type_name]
+        if isinstance(gtype, GraphQLObjectType | GraphQLInterfaceType):
+            for fname, fdef in gtype.fields.items():
+                coord = f"{type_name}.{fname}"
+                nxt, reasons = checker.advance(nodes, fname)
+                step = fname if not fdef.args else f"{fname}(...)"
+                if not nxt:
+                    if coord not in reported:
+                        reported.add(coord)
+                        errors.append(
+                            CompositionError(
+                                "SATISFIABILITY_ERROR",
+                                "The following supergraph API query:\n"
+                                + _query_text([*path, step])
+                                + "\ncannot be satisfied by the subgraphs because:\n"
+                                + "\n".join(reasons),
+                                tuple(sorted({inputs[n.graph].subgraph.name for n in nodes})),
+                            )
+                        )
+                    continue
+                named = get_named_type(fdef.type)
+                if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
+                    queue.append((named.name, nxt, [*path, step]))
+        if isinstance(gtype, GraphQLInterfaceType | GraphQLUnionType):
+            for possible in schema.get_possible_types(gtype):
+                down = checker.downcast(nodes, possible.name)
+                if down:
+                    queue.append((possible.name, down, [*path, f"... on {possible.name}"]))
+    return errors

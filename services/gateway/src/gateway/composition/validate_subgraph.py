@@ -1,0 +1,187 @@
+"""Checks that concern a single subgraph: keys, requires, provides, external, override.
+
+Also computes which external fields a subgraph *provides* (they count as
+resolved there for the sharing rule, like in Apollo's composition).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import CompositionError, Location
+from .fieldset import FieldSetCheck, check_fieldset
+from .model import Subgraph, TypeDef
+
+__all__ = ["SubgraphUsage", "validate_subgraph"]
+
+
+@dataclass(slots=True)
+class SubgraphUsage:
+    provided: set[tuple[str, str]] = field(default_factory=set)  # external but provided
+    used: set[tuple[str, str]] = field(default_factory=set)  # selected by key/requires/provides
+    key_fields: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Checker:
+    subgraph: Subgraph
+    errors: list[CompositionError] = field(default_factory=list)
+    usage: SubgraphUsage = field(default_factory=SubgraphUsage)
+
+    def error(self, code: str, message: str, loc: Location | None) -> None:
+        name = self.subgraph.name
+        self.errors.append(
+            CompositionError(code, f"[{name}] {message}", (name,), (loc,) if loc else ())
+        )
+
+    def fieldset(
+        self,
+        prefix: str,
+        code_base: str,
+        owner: str,
+        text: str,
+        loc: Location | None,
+        *,
+        is_key: bool,
+    ) -> FieldSetCheck:
+        check = check_fieldset(self.subgraph, owner, text, is_key=is_key)
+        for problem in check.problems:
+            self.error(
+                f"{code_base}_INVALID_FIELDS",
+                f'{prefix} invalid @{code_base.lower()} fields "{text}": {problem}',
+                loc,
+            )
+        if is_key and check.has_args:
+            self.error(
+                "KEY_FIELDS_HAS_ARGS",
+                f'{prefix} key fields "{text}" select a field with arguments',
+                loc,
+            )
+        if check.bad_type:
+            self.error(
+                "KEY_FIELDS_SELECT_INVALID_TYPE",
+                f'{prefix} key fields "{text}" select a field of interface or union type, which is not allowed',
+                loc,
+            )
+        self.usage.used.update(check.selected)
+        return check
+
+
+def validate_subgraph(subgraph: Subgraph) -> tuple[list[CompositionError], SubgraphUsage]:
+    checker = _Checker(subgraph)
+    for typedef in subgraph.types.values():
+        _check_type(checker, typedef)
+    _check_interface_keys(checker)
+    if subgraph.fed2:
+        _check_external_unused(checker)
+    return checker.errors, checker.usage
+
+
+def _check_type(c: _Checker, typedef: TypeDef) -> None:
+    for key in typedef.keys:
+        check = c.fieldset(
+            f'On type "{typedef.name}",', "KEY", typedef.name, key.fields, typedef.loc, is_key=True
+        )
+        c.usage.key_fields.update(check.selected)
+    if typedef.interface_object and not typedef.keys:
+        c.error(
+            "INTERFACE_OBJECT_USAGE_ERROR",
+            f'The @interfaceObject directive can only be applied to entity types but type "{typedef.name}" has no @key in this subgraph.',
+            typedef.loc,
+        )
+    for fdef in typedef.fields.values():
+        coord = f"{typedef.name}.{fdef.name}"
+        if fdef.requires is not None:
+            check = c.fieldset(
+                f'On field "{coord}",',
+                "REQUIRES",
+                typedef.name,
+                fdef.requires,
+                fdef.loc,
+                is_key=False,
+            )
+            if c.subgraph.fed2:
+                for owner, name in check.selected:
+                    target = c.subgraph.types[owner].fields[name]
+                    if not target.external:
+                        c.error(
+                            "REQUIRES_FIELDS_MISSING_EXTERNAL",
+                            f'On field "{coord}", for @requires(fields: "{fdef.requires}"): field "{owner}.{name}" should not be part of a @requires since it is already provided by this subgraph (it is not marked @external)',
+                            fdef.loc,
+                        )
+        if fdef.provides is not None:
+            base = c.subgraph.types.get(fdef.type.base)
+            if base is None or base.kind not in ("object", "interface"):
+                c.error(
+                    "PROVIDES_ON_NON_OBJECT_FIELD",
+                    f'Invalid @provides directive on field "{coord}": field has type "{fdef.type}" which is not a Composite Type',
+                    fdef.loc,
+                )
+            else:
+                check = c.fieldset(
+                    f'On field "{coord}",',
+                    "PROVIDES",
+                    base.name,
+                    fdef.provides,
+                    fdef.loc,
+                    is_key=False,
+                )
+                for owner, name in check.selected:
+                    target = c.subgraph.types[owner].fields[name]
+                    if target.external:
+                        c.usage.provided.add((owner, name))
+                    elif c.subgraph.fed2 and (owner, name) not in c.usage.key_fields:
+                        c.error(
+                            "PROVIDES_FIELDS_MISSING_EXTERNAL",
+                            f'On field "{coord}", for @provides(fields: "{fdef.provides}"): field "{owner}.{name}" should not be part of a @provides since it is already provided by this subgraph (it is not marked @external)',
+                            fdef.loc,
+                        )
+        if fdef.override is not None:
+            if fdef.override == c.subgraph.name:
+                c.error(
+                    "OVERRIDE_FROM_SELF_ERROR",
+                    f'Source and destination subgraphs "{c.subgraph.name}" are the same for overridden field "{coord}"',
+                    fdef.loc,
+                )
+            if fdef.external:
+                c.error(
+                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+                    f'@override cannot be used on field "{coord}" on subgraph "{c.subgraph.name}" since "{coord}" on "{c.subgraph.name}" is marked with directive "@external"',
+                    fdef.loc,
+                )
+
+
+def _check_interface_keys(c: _Checker) -> None:
+    types = c.subgraph.types
+    for iface in types.values():
+        if iface.kind != "interface" or not iface.keys:
+            continue
+        for impl in types.values():
+            if iface.name not in impl.interfaces or impl.kind != "object":
+                continue
+            own = {k.fields for k in impl.keys}
+            for key in iface.keys:
+                if key.fields not in own:
+                    c.error(
+                        "INTERFACE_KEY_NOT_ON_IMPLEMENTATION",
+                        f'Key @key(fields: "{key.fields}") on interface type "{iface.name}" is missing on implementation type "{impl.name}".',
+                        impl.loc,
+                    )
+
+
+def _check_external_unused(c: _Checker) -> None:
+    types = c.subgraph.types
+    for typedef in types.values():
+        for fdef in typedef.fields.values():
+            if not fdef.external or (typedef.name, fdef.name) in c.usage.used:
+                continue
+            in_interface = any(
+                fdef.name in types[i].fields for i in typedef.interfaces if i in types
+            )
+            if in_interface:
+                continue
+            c.error(
+                "EXTERNAL_UNUSED",
+                f'Field "{typedef.name}.{fdef.name}" is marked @external but is not used in any federation directive (@key, @provides, @requires) or to satisfy an interface; the field declaration has no use and should be removed (or the field should not be @external).',
+                fdef.loc,
+            )
