@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
+from strawberry.types.scalar import ScalarDefinition
 
 from servicekit.errors import ErrorMasking
 from servicekit.request_info import current_request_info
@@ -55,7 +57,9 @@ def build_schema(
     mutation: type | None = None,
     types: Sequence[type] = (),
     extra_extensions: Iterable[Any] = (),
+    scalar_map: Mapping[object, ScalarDefinition] | None = None,
 ) -> PlatformSchema:
+    """``scalar_map`` declares custom scalars (Strawberry's non-deprecated way)."""
     extensions: list[Any] = [
         ErrorMasking,
         RequestRecorder,
@@ -69,6 +73,7 @@ def build_schema(
         types=list(types),
         extensions=extensions,
         federation_version=FEDERATION_VERSION,  # type: ignore[arg-type]
+        config=StrawberryConfig(scalar_map=dict(scalar_map or {})),
     )
 
 
