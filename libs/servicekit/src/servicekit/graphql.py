@@ -63,8 +63,9 @@ def build_schema(
     extensions: list[Any] = [
         ErrorMasking,
         RequestRecorder,
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxTokensLimiter(max_token_count=20_000),
+        # Factories, not instances: Strawberry builds fresh extensions per request.
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxTokensLimiter(max_token_count=20_000),
         *extra_extensions,
     ]
     return PlatformSchema(
