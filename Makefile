@@ -1,0 +1,72 @@
+# Thin verbs over uv. `make help` lists them. Every target installs what it needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.ONESHELL:
+
+# uv from PATH, or bootstrapped into .tools/ on a fresh machine.
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
+SYNCED := .venv/.synced
+MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+service ?=
+PYTEST_ARGS ?=
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(CURDIR)/.tools/uv/bin/uv:
+	python3 -m venv .tools/uv
+	.tools/uv/bin/pip install --quiet --disable-pip-version-check uv
+
+$(SYNCED): $(UV) pyproject.toml uv.lock $(MEMBERS)
+	$(UV) sync --all-packages --frozen
+	touch $@
+
+.PHONY: install
+install: $(SYNCED) ## create .venv with every package and the dev tools
+
+.PHONY: dev
+dev: $(SYNCED) ## run the whole platform locally (embedded PostgreSQL unless *_DATABASE_URL are set)
+	$(UV) run --frozen python tools/dev.py
+
+.PHONY: test
+test: $(SYNCED) ## run every test (embedded PostgreSQL unless TEST_DATABASE_URL is set)
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(SYNCED) ## ruff (lint + format check) and mypy --strict
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy libs/servicekit/src services/events/src services/payments/src services/delivery/src services/gateway/src tools
+
+.PHONY: typecheck
+typecheck: $(SYNCED) ## mypy --strict only
+	$(UV) run --frozen mypy libs/servicekit/src services/events/src services/payments/src services/delivery/src services/gateway/src tools
+
+.PHONY: fmt
+fmt: $(SYNCED) ## format and autofix
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+.PHONY: migrate
+migrate: $(SYNCED) ## apply migrations: make migrate service=events (uses <SERVICE>_DATABASE_URL)
+	@test -n "$(service)" || { echo "usage: make migrate service=events|payments|delivery"; exit 2; }
+	$(UV) run --frozen $(service)-service migrate
+
+.PHONY: revision
+revision: $(SYNCED) ## new migration: make revision service=events m="add column" (autogenerate against <SERVICE>_DATABASE_URL)
+	@test -n "$(service)" -a -n "$(m)" || { echo 'usage: make revision service=events m="what changes"'; exit 2; }
+	cd services/$(service) && $(UV) run --frozen alembic revision --autogenerate -m "$(m)"
+
+.PHONY: token
+token: $(SYNCED) ## print a development JWT: make token sub=alice@example.com scopes="payments:write"
+	@test -n "$(sub)" || { echo 'usage: make token sub=alice@example.com scopes="payments:write"'; exit 2; }
+	$(UV) run --frozen python tools/dev.py token --sub "$(sub)" --scopes "$(scopes)"
+
+.PHONY: bench-events
+bench-events: $(SYNCED) ## events search and saveEvent benchmark (1 000 000 rows; ROWS=n to change)
+	$(UV) run --frozen python services/events/bench/bench_events.py --rows $${ROWS:-1000000}
+
+.PHONY: clean
+clean: ## remove local state (.venv, .tools, .data)
+	rm -rf .venv .tools .data .mypy_cache .ruff_cache .pytest_cache
