@@ -27,6 +27,7 @@ import yaml
 from tools.helm_tool import HelmError, HelmUnavailable, ensure_helm, helm_env
 from tools.k8s_policy import Finding, Manifest, check_all
 from tools.k8s_schema import DEFAULT_KUBE_VERSION, validate_manifest
+from tools.service_contract import SERVICES, check_chart_values
 
 __all__ = ["VALIDATOR_REQUIREMENT", "Chart", "Report", "check_charts", "find_charts", "main"]
 
@@ -58,6 +59,7 @@ class Chart:
 @dataclass
 class Report:
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     renders: int = 0
     objects: int = 0
 
@@ -99,7 +101,7 @@ def find_charts(charts_dir: Path) -> list[Chart]:
 
 
 def _helm(helm: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - helm with our own arguments
+    return subprocess.run(
         [str(helm), *args], capture_output=True, text=True, env=env, check=False, timeout=300
     )
 
@@ -112,6 +114,20 @@ def _structure(chart: Chart) -> list[Finding]:
     if not chart.library and not (chart.path / "values-production.yaml").is_file():
         findings.append(Finding(where, "values-production.yaml", "missing"))
     return findings
+
+
+def _contract(chart: Chart) -> tuple[list[Finding], list[str]]:
+    """The chart's values against its service's settings and scripts: (findings, notes)."""
+    contract = next((c for c in SERVICES if c.name == chart.path.name), None)
+    if contract is None:
+        return [], []
+    values = yaml.safe_load((chart.path / "values.yaml").read_text()) or {}
+    try:
+        problems = check_chart_values(contract, values)
+    except ImportError as error:
+        return [], [f"charts/{chart.path.name}: settings not importable yet ({error}), skipped"]
+    where = f"values.yaml vs {contract.settings}"
+    return [Finding(where, *problem.split(": ", 1)) for problem in problems], []
 
 
 def _render(
@@ -144,6 +160,9 @@ def check_charts(
     for chart in find_charts(charts_dir):
         label = f"charts/{chart.path.name}"
         report.add(f"{label}:", _structure(chart))
+        findings, notes = _contract(chart)
+        report.add(f"{label}:", findings)
+        report.notes += notes
         if chart.local_deps:
             update = _helm(helm, env, "dependency", "update", "--skip-refresh", str(chart.path))
             if update.returncode != 0:
@@ -176,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HelmUnavailable as error:
         sys.stderr.write(f"charts-check: {error}\n")
         return EXIT_NO_HELM
-    sys.stdout.writelines(f"{problem}\n" for problem in report.problems)
+    sys.stdout.writelines(f"{line}\n" for line in [*report.notes, *report.problems])
     sys.stdout.write(
         f"charts-check: {report.renders} renderings, {report.objects} objects, "
         f"{len(report.problems)} problems\n"
