@@ -11,6 +11,7 @@ signs with it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import shutil
@@ -159,11 +160,10 @@ def run_platform() -> int:
         if _installed("gateway") and SUPERGRAPH.exists():
             env = {**base_env, "GATEWAY_JWT_SECRET": os.environ.get("GATEWAY_JWT_SECRET", secret)}
             env.setdefault("GATEWAY_PORT", str(_port(GATEWAY)))
-            for service in SUBGRAPHS:
-                env.setdefault(
-                    f"GATEWAY_SUBGRAPH_URL_{service.name.upper()}",
-                    f"http://127.0.0.1:{_port(service)}/graphql",
-                )
+            env.setdefault(
+                "GATEWAY_SUBGRAPH_URLS",
+                json.dumps({s.name: f"http://127.0.0.1:{_port(s)}/graphql" for s in SUBGRAPHS}),
+            )
             proc = subprocess.Popen(
                 [
                     "gateway",
