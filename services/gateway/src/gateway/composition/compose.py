@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from graphql import GraphQLError
 
@@ -32,14 +33,14 @@ __all__ = ["CompositionFailure", "CompositionResult", "CompositionSuccess", "com
 class CompositionSuccess:
     supergraph_sdl: str
     hints: tuple[CompositionHint, ...] = ()
-    ok: bool = field(default=True, init=False)
+    ok: Literal[True] = field(default=True, init=False)
 
 
 @dataclass(frozen=True, slots=True)
 class CompositionFailure:
     errors: tuple[CompositionError, ...]
     hints: tuple[CompositionHint, ...] = ()
-    ok: bool = field(default=False, init=False)
+    ok: Literal[False] = field(default=False, init=False)
 
     @property
     def codes(self) -> list[str]:

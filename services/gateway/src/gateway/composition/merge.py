@@ -351,9 +351,11 @@ class _Merger:
                         [sg for sg, _ in having] + missing,
                     )
                 continue
-            merged.input_fields[fname] = merge_input_value(
-                coord, having, self.report, argument=False
-            )
+            value = merge_input_value(coord, having, self.report, argument=False)
+            if len({str(v.type) for _, v in having}) > 1:
+                graph_of = {i.subgraph.name: i.graph for i, _ in sources}
+                value.joins = [JoinField(graph_of[sg], type=str(v.type)) for sg, v in having]
+            merged.input_fields[fname] = value
         if not merged.input_fields:
             self.report.error(
                 "EMPTY_MERGED_INPUT_TYPE",

@@ -161,7 +161,8 @@ def _type(t: SuperType) -> str:
         extra = f"{_applied(f.applied)}{joins}" if f.inherited else f"{joins}{_applied(f.applied)}"
         body.append(_description(f.description, "  ") + f"  {f.name}{args}: {f.type}{extra}")
     for v in t.input_fields.values():
-        body.append(_description(v.description, "  ") + f"  {_input_value(v)}")
+        joins = "".join(f" {_join_field(j)}" for j in v.joins or ())
+        body.append(_description(v.description, "  ") + f"  {_input_value(v)}{joins}")
     for e in t.values.values():
         joins = "".join(f" @join__enumValue(graph: {g})" for g in e.graphs)
         body.append(_description(e.description, "  ") + f"  {e.name}{_applied(e.applied)}{joins}")

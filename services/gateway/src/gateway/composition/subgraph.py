@@ -43,6 +43,7 @@ from graphql import (
 )
 
 from .errors import CompositionError, Location
+from .fieldset import top_level_fields
 from .links import LinkInfo, read_links
 from .model import Applied, EnumValue, Field, InputValue, Key, Kind, Subgraph, TypeDef, TypeRef
 
@@ -222,14 +223,12 @@ def build_subgraph(source: SubgraphSource) -> tuple[Subgraph | None, list[Compos
             subgraph.roots[op] = root
             # Root types are never "extensions" in the supergraph sense.
             subgraph.types[root].extension = False
-    query = subgraph.types.get("Query")
-    if query is not None:
-        query.fields.pop("_service", None)
-        query.fields.pop("_entities", None)
-        if not query.fields:
-            del subgraph.types["Query"]
-            subgraph.roots.pop("query", None)
-    _fed1_key_fields_not_external(subgraph)
+    # Federation gives every subgraph a Query type (it holds `_service`/`_entities`).
+    query = subgraph.types.setdefault("Query", TypeDef("object", "Query"))
+    subgraph.roots["query"] = "Query"
+    query.fields.pop("_service", None)
+    query.fields.pop("_entities", None)
+    _key_fields_not_external(subgraph)
     return subgraph, builder.errors
 
 
@@ -278,7 +277,8 @@ def _read_directive_definitions(b: _Builder, document: DocumentNode, subgraph: S
 
 
 def _read_type(b: _Builder, node: Node, typedef: TypeDef) -> None:
-    if not isinstance(node, _EXTENSIONS):
+    if not isinstance(node, _EXTENSIONS) or not b.links.fed2:
+        # Federation 1 `extend type` is upgraded to a definition; only `@extends` counts there.
         typedef.extension = False
         typedef.loc = b.loc(node)
         typedef.description = _description(node) or typedef.description
@@ -352,13 +352,11 @@ def _field(b: _Builder, node: FieldDefinitionNode, parent: TypeDef) -> Field:
     return result
 
 
-def _fed1_key_fields_not_external(subgraph: Subgraph) -> None:
-    """Federation 1 marks key fields of extensions `@external`; they are resolvable."""
-    from .fieldset import top_level_fields  # local import: fieldset imports model only
-
-    if subgraph.fed2:
-        return
+def _key_fields_not_external(subgraph: Subgraph) -> None:
+    """Key fields marked `@external` on extensions (and in Federation 1) are resolvable."""
     for typedef in subgraph.types.values():
+        if subgraph.fed2 and not typedef.extension:
+            continue
         for key in typedef.keys:
             for name in top_level_fields(key.fields):
                 if name in typedef.fields:

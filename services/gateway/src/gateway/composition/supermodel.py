@@ -45,6 +45,7 @@ class SuperInputValue:
     default: str | None = None
     description: str | None = None
     applied: list[Applied] = field(default_factory=list)
+    joins: list[JoinField] | None = None  # input fields only: set when subgraph types differ
 
 
 @dataclass(slots=True)

@@ -56,6 +56,6 @@ def check_references(subgraph: Subgraph) -> list[CompositionError]:
                         f'Union type "{t.name}" can only include object types, and "{member}" is not one.',
                         t.loc,
                     )
-        if t.kind in ("object", "interface", "input") and not (t.fields or t.input_fields):
+        if t.kind in ("object", "interface", "input") and t.name != "Query" and not (t.fields or t.input_fields):
             error(f'Type "{t.name}" must define one or more fields.', t.loc)
     return errors
