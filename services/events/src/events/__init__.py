@@ -1,0 +1,1 @@
+"""The events subgraph: the platform's application event log and its search."""

@@ -1,0 +1,84 @@
+"""The event log table.
+
+One wide, append-only table. Columns to come (issue 9: ``subject_type``/``subject_id`` for
+``Payment.events``/``Delivery.events``) are added as nullable columns plus one composite
+index in a new migration; nothing here needs to change shape for that.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Identity, Index, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from servicekit.database import naming_metadata
+
+__all__ = [
+    "MAX_COMPONENT_LENGTH",
+    "MAX_DATA_BYTES",
+    "MAX_EMAIL_LENGTH",
+    "MAX_ENVIRONMENT_LENGTH",
+    "MAX_MESSAGE_LENGTH",
+    "Base",
+    "Event",
+]
+
+MAX_EMAIL_LENGTH = 254
+MAX_ENVIRONMENT_LENGTH = 64
+MAX_COMPONENT_LENGTH = 64
+MAX_MESSAGE_LENGTH = 10_000
+MAX_DATA_BYTES = 64 * 1024
+
+
+class Base(DeclarativeBase):
+    metadata = naming_metadata()
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=False), primary_key=True)
+    email: Mapped[str] = mapped_column(String(MAX_EMAIL_LENGTH))
+    environment: Mapped[str] = mapped_column(String(MAX_ENVIRONMENT_LENGTH))
+    component: Mapped[str] = mapped_column(String(MAX_COMPONENT_LENGTH))
+    message: Mapped[str] = mapped_column(Text)
+    # Any JSON value; SQL NULL when the client sent none.
+    data: Mapped[Any | None] = mapped_column(JSONB(none_as_null=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.clock_timestamp()
+    )
+
+    __table_args__ = (
+        CheckConstraint(f"char_length(message) <= {MAX_MESSAGE_LENGTH}", name="message_length"),
+    )
+
+
+# Newest first, keyset pagination on (created_at, id).
+Index("ix_events_created_at_id", Event.created_at.desc(), Event.id.desc())
+# The usual filters with time ordering: email (alone or with environment/component) ...
+Index(
+    "ix_events_email_environment_component_created_at",
+    Event.email,
+    Event.environment,
+    Event.component,
+    Event.created_at.desc(),
+    Event.id.desc(),
+)
+# ... and environment/component without an email.
+Index(
+    "ix_events_environment_component_created_at",
+    Event.environment,
+    Event.component,
+    Event.created_at.desc(),
+    Event.id.desc(),
+)
+# Case-insensitive substring search in `message` (ILIKE '%text%') through trigrams.
+Index(
+    "ix_events_message_trgm",
+    Event.message,
+    postgresql_using="gin",
+    postgresql_ops={"message": "gin_trgm_ops"},
+)

@@ -1,0 +1,109 @@
+"""Queries on the event log. Keyword-only arguments, full return types, no GraphQL here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, insert, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from events.cursors import Position
+from events.models import Event
+
+__all__ = ["EventFilters", "count_events", "events_by_ids", "insert_event", "list_events"]
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilters:
+    """Exact matches on the labels, a case-insensitive substring of the message, a time range
+    (``since`` inclusive, ``until`` exclusive). ``None`` means "do not filter"."""
+
+    email: str | None = None
+    environment: str | None = None
+    component: str | None = None
+    text: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(filters: EventFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.email is not None:
+        conditions.append(Event.email == filters.email)
+    if filters.environment is not None:
+        conditions.append(Event.environment == filters.environment)
+    if filters.component is not None:
+        conditions.append(Event.component == filters.component)
+    if filters.text is not None:
+        # ILIKE '%text%' is served by the pg_trgm GIN index (3+ characters).
+        conditions.append(Event.message.ilike(_like_pattern(filters.text), escape="\\"))
+    if filters.since is not None:
+        conditions.append(Event.created_at >= filters.since)
+    if filters.until is not None:
+        conditions.append(Event.created_at < filters.until)
+    return conditions
+
+
+async def list_events(
+    session: AsyncSession,
+    *,
+    filters: EventFilters,
+    limit: int,
+    after: Position | None = None,
+) -> list[Event]:
+    """Newest first; ``after`` continues strictly past that keyset position."""
+    if limit <= 0:
+        return []
+    conditions = _conditions(filters)
+    if after is not None:
+        # A row comparison matches the (created_at DESC, id DESC) index order.
+        conditions.append(tuple_(Event.created_at, Event.id) < tuple_(after.created_at, after.id))
+    statement = (
+        select(Event)
+        .where(*conditions)
+        .order_by(Event.created_at.desc(), Event.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(statement)).all())
+
+
+async def events_by_ids(session: AsyncSession, *, ids: Sequence[int]) -> dict[int, Event]:
+    """One query for any number of ids (the entity loader's batch)."""
+    if not ids:
+        return {}
+    rows = await session.scalars(select(Event).where(Event.id.in_(list(set(ids)))))
+    return {row.id: row for row in rows}
+
+
+async def insert_event(
+    session: AsyncSession,
+    *,
+    email: str,
+    environment: str,
+    component: str,
+    message: str,
+    data: Any,
+) -> Event:
+    """Insert and commit; ``created_at`` comes from the database clock."""
+    statement = (
+        insert(Event)
+        .values(
+            email=email, environment=environment, component=component, message=message, data=data
+        )
+        .returning(Event)
+    )
+    event = (await session.scalars(statement)).one()
+    await session.commit()
+    return event
+
+
+async def count_events(session: AsyncSession) -> int:
+    return int((await session.scalar(select(func.count()).select_from(Event))) or 0)
