@@ -63,7 +63,7 @@ class ReqField:
 
     key: str  # key written into the representation (the field name the subgraph expects)
     source: str  # key read from the entity object (a ``_qp<N>_`` alias, or equal to ``key``)
-    non_null: bool  # a missing value, or null here, makes the whole representation MISSING
+    non_null: bool  # null here makes the representation MISSING (a missing key always does)
     list_depth: int  # list levels around the value (0: a single value)
     item_non_null: bool  # for lists: a null innermost item makes the representation MISSING
     shape: ReqShape | None  # projection applied to composite values; None for leaves
@@ -128,10 +128,8 @@ def _project_list(f: ReqField, value: Any, depth: int) -> Any:
 
 def _project_fields(fields: tuple[ReqField, ...], obj: dict[str, Any], out: dict[str, Any]) -> bool:
     for f in fields:
-        if f.source not in obj:
-            if f.non_null:
-                return False
-            continue
+        if f.source not in obj:  # its producer failed or was skipped
+            return False
         projected = _project_value(f, obj[f.source], 0)
         if projected is MISSING:
             return False
@@ -158,7 +156,7 @@ def _project_object(shape: ReqShape, obj: dict[str, Any], *, top: bool) -> Any:
 def project(shape: ReqShape, obj: dict[str, Any]) -> dict[str, Any] | _Missing:
     """Reference semantics of §6.2: the representation of ``obj``, or ``MISSING``.
 
-    Missing key fields, null non-null requirements and objects that match no top-level
+    Missing fields, nulls at non-null positions and objects that match no top-level
     fragment give ``MISSING``; a nullable requirement that is null is kept as ``None``.
     """
     result: dict[str, Any] | _Missing = _project_object(shape, obj, top=True)

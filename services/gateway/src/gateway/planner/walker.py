@@ -1,0 +1,455 @@
+"""Walk the normalized operation over the query graph, building the step graph (§4.2–4.7).
+
+Choices are made per position: local edges first; the remaining fields are grouped by the
+destination graph that covers most of them at the fewest jumps (ties: key-edge order, which
+follows graph declaration order); root fields go to the cheapest resolving graph, preferring
+one already fetched. ``@requires`` fields get a post-requires step whose inputs are the key
+and the requirement, planned from the position that holds the key (§4.7).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from graphql import print_ast
+
+from gateway.operation.printer import condition_directives
+from gateway.operation.tree import Conditions, Field, Fragment, NormalizedOperation, Selection
+from gateway.plan.nodes import SetValue
+from gateway.planner.errors import PlanningError, UnsupportedFeature
+from gateway.planner.fieldsets import FieldSets
+from gateway.planner.paths import FETCH_COST, Paths
+from gateway.planner.selection import SelSet
+from gateway.planner.steps import InputField, Step, StepGraph
+from gateway.query_graph.graph import Edge, EdgeKind, Node, QueryGraph
+from gateway.supergraph.model import Supergraph
+
+__all__ = ["Walker"]
+
+
+@dataclass(frozen=True, slots=True)
+class Ctx:
+    """Where the walk stands: a step, a selection set in it, a graph node, a response path."""
+
+    step: Step
+    sel: SelSet
+    node: Node
+    path: tuple[str, ...]
+    conds: Conditions
+
+
+def _dirs_text(sel: Selection) -> str:
+    nodes = (*condition_directives(sel.conditions), *sel.directives)
+    return "".join(" " + print_ast(d) for d in nodes)
+
+
+def _args_text(f: Field) -> str:
+    if not f.arguments:
+        return ""
+    return "(" + ", ".join(print_ast(a) for a in f.arguments) + ")"
+
+
+class Walker:
+    """Builds the step graph of one operation under one label set."""
+
+    def __init__(
+        self, sg: Supergraph, qg: QueryGraph, paths: Paths, op: NormalizedOperation
+    ) -> None:
+        self.sg = sg
+        self.qg = qg
+        self.paths = paths
+        self.op = op
+        self.fieldsets = FieldSets(sg)
+        self.steps = StepGraph()
+        self.keys_at: dict[tuple[str, ...], dict[str, str]] = {}  # path -> key -> signature
+        self.alias_of: dict[tuple[tuple[str, ...], str], str] = {}  # (path, signature) -> key
+        self.touched: list[set[Step]] = []  # steps used while planning a requirement
+        self.children: dict[tuple[object, ...], Step] = {}
+
+    # --- response keys and planner aliases (§4.7, H7) --------------------------------
+    def register_client(self, path: tuple[str, ...], selections: tuple[Selection, ...]) -> None:
+        keys = self.keys_at.setdefault(path, {})
+        for s in selections:
+            if isinstance(s, Field):
+                sig = s.name + s.args_text
+                keys.setdefault(s.response_key, sig)
+                self.alias_of.setdefault((path, sig), s.response_key)
+            else:
+                self.register_client(path, s.selections)
+
+    def internal_key(self, path: tuple[str, ...], name: str, args_text: str) -> str:
+        sig = name + args_text
+        known = self.alias_of.get((path, sig))
+        if known is not None:
+            return known
+        keys = self.keys_at.setdefault(path, {})
+        key = name
+        n = 0
+        while keys.get(key, sig) != sig:
+            key = f"_qp{n}_{name}"
+            n += 1
+        keys[key] = sig
+        self.alias_of[(path, sig)] = key
+        return key
+
+    def touch(self, step: Step) -> None:
+        for s in self.touched:
+            s.add(step)
+
+    # --- inserting into steps -------------------------------------------------------
+    def add_typename(self, ctx: Ctx) -> None:
+        key = self.internal_key(ctx.path, "__typename", "")
+        ctx.sel.get_field(key, "__typename", "", "", composite=False)
+        self.touch(ctx.step)
+
+    def list_depth(self, f: Field, node: Node) -> int:
+        info = self.sg.field(f.parent_type, f.name) or self.sg.field(node.type_name, f.name)
+        return info.type_text.count("[") if info is not None else 0
+
+    def insert_field(
+        self, ctx: Ctx, f: Field, e: Edge, internal: bool, *, strip: Conditions = frozenset()
+    ) -> Ctx | None:
+        if e.join is not None and e.join.context_arguments:
+            msg = f"@fromContext is not supported ({f.parent_type}.{f.name})"
+            raise UnsupportedFeature(msg)
+        if internal:
+            key = self.internal_key(ctx.path, f.name, f.args_text)
+            dirs = ""
+        else:
+            key = f.response_key
+            dirs = _dirs_text(replace(f, conditions=f.conditions - strip))
+        sf = ctx.sel.get_field(key, f.name, _args_text(f), dirs, composite=bool(f.selections))
+        self.touch(ctx.step)
+        if not f.selections:
+            return None
+        assert sf.sub is not None
+        path = (*ctx.path, key, *("@",) * self.list_depth(f, ctx.node))
+        return Ctx(ctx.step, sf.sub, e.head, path, ctx.conds | f.conditions)
+
+    def plan_field(self, ctx: Ctx, f: Field, e: Edge, internal: bool) -> None:
+        child = self.insert_field(ctx, f, e, internal)
+        if child is not None:
+            self.plan_set(child, f.selections, internal)
+            if child.sel.is_empty():
+                self.add_typename(child)
+
+    # --- selection sets -------------------------------------------------------------
+    def is_abstract(self, node: Node) -> bool:
+        return self.sg.is_abstract(node.type_name) and not self.sg.is_interface_object(
+            node.type_name, node.graph
+        )
+
+    def plan_set(self, ctx: Ctx, selections: tuple[Selection, ...], internal: bool) -> None:
+        if not internal:
+            self.register_client(ctx.path, selections)
+        node = ctx.node
+        abstract = self.is_abstract(node)
+        if abstract:
+            self.add_typename(ctx)
+        remote: list[Field] = []
+        requires: list[tuple[Field, Edge, tuple[Edge, ...]]] = []
+        for s in selections:
+            if isinstance(s, Fragment):
+                self.plan_fragment(ctx, s, internal)
+                continue
+            e = self.paths.field_edge(node, s.name)
+            if e is None and abstract and s.name != "__typename":
+                self.split_field(ctx, s, internal)
+            elif e is None:
+                remote.append(s)
+            elif e.condition is not None:
+                requires.append((s, e, ()))
+            elif s.name == "__typename" and internal:
+                self.add_typename(ctx)
+            else:
+                self.plan_field(ctx, s, e, internal)
+        if remote:
+            self.plan_remote(ctx, remote, internal, requires)
+        for f, e, chain in requires:
+            self.plan_requires(ctx, f, e, chain, internal)
+
+    def split_field(self, ctx: Ctx, f: Field, internal: bool) -> None:
+        """An interface field the graph cannot answer at the interface: per runtime type."""
+        for o in self.sg.possible_types_in(ctx.node.type_name, ctx.node.graph):
+            d = self.qg.downcast(ctx.node, o)
+            if d is None:
+                continue
+            frag = ctx.sel.get_fragment(o, "")
+            self.plan_set(Ctx(ctx.step, frag.sub, d.head, ctx.path, ctx.conds), (f,), internal)
+
+    def plan_fragment(self, ctx: Ctx, frag: Fragment, internal: bool) -> None:
+        node = ctx.node
+        conds = ctx.conds | frag.conditions
+        dirs = "" if internal else _dirs_text(frag)
+        tc = frag.type_condition
+        if tc is None or tc == node.type_name or node.type_name in self.sg.possible_types(tc):
+            sel = ctx.sel.get_fragment(None, dirs).sub if dirs else ctx.sel
+            self.plan_set(Ctx(ctx.step, sel, node, ctx.path, conds), frag.selections, internal)
+            return
+        if self.sg.is_abstract(tc):
+            for o in self.sg.possible_types(tc):
+                if self.qg.downcast(node, o) is not None:
+                    self.plan_fragment(ctx, replace(frag, type_condition=o), internal)
+            return
+        d = self.qg.downcast(node, tc)
+        if d is None:
+            return  # never matches in this graph here (H6: the parent gets __typename)
+        if d.kind is EdgeKind.INTERFACE_OBJECT_DOWNCAST:
+            msg = f"type conditions under the @interfaceObject {node.type_name} ({tc})"
+            raise UnsupportedFeature(msg)
+        sub = ctx.sel.get_fragment(tc, dirs).sub
+        self.plan_set(Ctx(ctx.step, sub, d.head, ctx.path, conds), frag.selections, internal)
+
+    # --- jumps ----------------------------------------------------------------------
+    def plan_remote(
+        self,
+        ctx: Ctx,
+        fields: list[Field],
+        internal: bool,
+        requires: list[tuple[Field, Edge, tuple[Edge, ...]]],
+    ) -> None:
+        options = {}
+        for f in fields:
+            opts = self.paths.options(ctx.node, f.name)
+            if not opts:
+                msg = f"cannot reach {ctx.node.type_name}.{f.name} from graph {ctx.node.graph}"
+                raise PlanningError(msg)
+            options[id(f)] = opts
+        remaining = list(fields)
+        groups: list[tuple[tuple[Edge, ...], Node, list[Field]]] = []
+        while remaining:
+            tally: dict[str, tuple[tuple[Edge, ...], Node, list[Field]]] = {}
+            for f in remaining:
+                shortest = min(len(c) for _, c, _ in options[id(f)])
+                for dest, chain, _e in options[id(f)]:
+                    if len(chain) == shortest:
+                        tally.setdefault(dest.graph, (chain, dest, []))[2].append(f)
+            best = max(tally.values(), key=lambda t: len(t[2]))
+            groups.append(best)
+            taken = {id(f) for f in best[2]}
+            remaining = [f for f in remaining if id(f) not in taken]
+        order = {id(f): i for i, f in enumerate(fields)}
+        groups.sort(key=lambda g: min(order[id(f)] for f in g[2]))
+        for chain, dest, group in groups:
+            plain: list[tuple[Field, Edge]] = []
+            for f in group:
+                e = self.paths.field_edge(dest, f.name)
+                assert e is not None
+                if e.condition is not None:
+                    requires.append((f, e, chain))
+                else:
+                    plain.append((f, e))
+            if not plain:
+                continue
+            jctx = self.jump(ctx, chain)
+            for f, e in plain:
+                self.plan_field(jctx, f, e, internal)
+
+    def collect_key(self, ctx: Ctx, key_fields: tuple[Field, ...]) -> None:
+        self.add_typename(ctx)
+        self.plan_set(ctx, key_fields, internal=True)
+
+    def child_step(self, ctx: Ctx, graph: str) -> Step:
+        k = (graph, ctx.path, ctx.step.id, ctx.conds, False)
+        step = self.children.get(k)
+        if step is None:
+            step = self.steps.new(graph, "entity", ctx.path, ctx.conds, ctx.step.mutation_index)
+            self.children[k] = step
+        step.add_parent(ctx.step)
+        return step
+
+    def jump(self, ctx: Ctx, chain: tuple[Edge, ...]) -> Ctx:
+        for e in chain:
+            assert e.condition is not None
+            in_type = ctx.node.type_name
+            key_fields = self.fieldsets.tree(e.condition, in_type)
+            self.collect_key(ctx, key_fields)
+            child = self.child_step(ctx, e.head.graph)
+            self.add_inputs(child, in_type, ctx.path, key_fields, key=True)
+            if e.kind is EdgeKind.KEY_TO_INTERFACE_OBJECT:
+                rewrite = SetValue((f"... on {in_type}", "__typename"), e.head.type_name)
+                if rewrite not in child.input_rewrites:
+                    child.input_rewrites.append(rewrite)
+            frag = child.selection.get_fragment(e.head.type_name, "")
+            self.touch(child)
+            ctx = Ctx(child, frag.sub, e.head, ctx.path, ctx.conds)
+        return ctx
+
+    # --- representation inputs ------------------------------------------------------
+    def add_inputs(
+        self,
+        step: Step,
+        type_name: str,
+        path: tuple[str, ...],
+        fields: tuple[Field, ...],
+        *,
+        key: bool,
+    ) -> None:
+        target = step.inputs.get(type_name)
+        if target is None:
+            target = {"__typename": InputField("__typename", "__typename", True, 0, False)}
+            step.inputs[type_name] = target
+            possible = set(self.sg.possible_types(type_name))
+            if self.sg.is_abstract(type_name):
+                possible.add(type_name)  # representations coming from an interface object
+            step.possible[type_name] = frozenset(possible)
+        self._merge_inputs(target, type_name, path, fields, key)
+
+    def _merge_inputs(
+        self,
+        target: dict[str, InputField],
+        parent: str,
+        path: tuple[str, ...],
+        fields: tuple[Selection, ...],
+        key: bool,
+    ) -> None:
+        for f in fields:
+            if isinstance(f, Fragment):
+                self._merge_inputs(target, parent, path, f.selections, key)
+                continue
+            info = self.sg.field(parent, f.name)
+            source = self.alias_of.get((path, f.name + f.args_text), f.name)
+            type_text = info.type_text if info is not None else "String"
+            depth = type_text.count("[")
+            inner = type_text.lstrip("[")
+            item = target.get(f.name)
+            if item is None:
+                item = InputField(
+                    key=f.name,
+                    source=source,
+                    non_null=key or type_text.endswith("!"),
+                    list_depth=depth,
+                    item_non_null=depth > 0 and inner.split("]")[0].endswith("!"),
+                )
+                target[f.name] = item
+            if f.selections and info is not None:
+                if item.sub is None:
+                    item.sub = {}
+                sub_path = (*path, source, *("@",) * depth)
+                self._merge_inputs(item.sub, info.base_type, sub_path, f.selections, key)
+
+    # --- @requires (§4.7) -----------------------------------------------------------
+    def plan_requires(
+        self, ctx: Ctx, f: Field, e: Edge, chain: tuple[Edge, ...], internal: bool
+    ) -> None:
+        pctx = self.jump(ctx, chain[:-1]) if len(chain) > 1 else ctx
+        dest = e.tail
+        in_type = pctx.node.type_name
+        if chain:
+            key_sel = chain[-1].condition
+        else:
+            key_sel = next(
+                (
+                    k.selection
+                    for k in self.sg.keys(in_type, dest.graph)
+                    if self.paths.local_ok(k.selection, pctx.node)
+                ),
+                None,
+            )
+        if key_sel is None:
+            msg = f"no local key to re-enter {dest.graph} for {in_type}.{f.name}"
+            raise PlanningError(msg)
+        assert e.condition is not None
+        conds = pctx.conds | f.conditions
+        rctx = replace(pctx, conds=conds)
+        required = self.fieldsets.tree(e.condition, dest.type_name)
+        self.touched.append(set())
+        self.plan_set(rctx, required, internal=True)
+        used = self.touched.pop()
+        key_fields = self.fieldsets.tree(key_sel, in_type)
+        self.collect_key(pctx, key_fields)
+        step = self.requires_step(pctx, dest.graph, conds, used)
+        self.add_inputs(step, in_type, pctx.path, key_fields, key=True)
+        self.add_inputs(step, in_type, pctx.path, required, key=False)
+        frag = step.selection.get_fragment(dest.type_name, "")
+        sctx = Ctx(step, frag.sub, dest, pctx.path, conds)
+        self.touch(step)
+        child = self.insert_field(sctx, f, e, internal, strip=f.conditions)
+        if child is not None:
+            self.plan_set(child, f.selections, internal)
+            if child.sel.is_empty():
+                self.add_typename(child)
+
+    def requires_step(self, pctx: Ctx, graph: str, conds: Conditions, used: set[Step]) -> Step:
+        k = (graph, pctx.path, pctx.step.id, conds, True)
+        step = self.children.get(k)
+        if step is not None and any(u is step or self.steps.is_ancestor(step, u) for u in used):
+            step = None  # reusing it would create a cycle
+        if step is None:
+            step = self.steps.new(
+                graph, "entity", pctx.path, conds, pctx.step.mutation_index, requires_step=True
+            )
+            self.children[k] = step
+        step.add_parent(pctx.step)
+        for u in sorted(used, key=lambda s: s.id):
+            step.add_parent(u)
+        return step
+
+    # --- root -----------------------------------------------------------------------
+    def root_fields(self) -> list[Field]:
+        """Root selections with root fragments flattened into their fields' conditions."""
+        out: list[Field] = []
+
+        def walk(sels: tuple[Selection, ...], conds: Conditions) -> None:
+            for s in sels:
+                if isinstance(s, Fragment):
+                    walk(s.selections, conds | s.conditions)
+                elif s.name != "__typename":
+                    out.append(replace(s, conditions=s.conditions | conds) if conds else s)
+
+        walk(self.op.planned_selections, frozenset())
+        return out
+
+    def choose_root_graph(self, root: str, f: Field, open_graphs: set[str]) -> str:
+        graphs = self.sg.resolvers(root, f.name, self.paths.labels)
+        if not graphs:
+            msg = f"no graph resolves {root}.{f.name}"
+            raise PlanningError(msg)
+        best: tuple[int, str] | None = None
+        for g in graphs:
+            e = self.paths.field_edge(Node(root, g), f.name)
+            if e is None:
+                continue
+            cost = self.paths.estimate(f.selections, e.head, 2)
+            cost += 0 if g in open_graphs else FETCH_COST
+            if best is None or cost < best[0]:
+                best = (cost, g)
+        if best is None:
+            msg = f"no graph resolves {root}.{f.name}"
+            raise PlanningError(msg)
+        return best[1]
+
+    def run(self) -> StepGraph:
+        op = self.op
+        root = self.sg.root_name(op.kind)
+        if root is None:
+            msg = f"the supergraph has no {op.kind} type"
+            raise PlanningError(msg)
+        fields = self.root_fields()
+        self.register_client((), tuple(fields))
+        by_graph: dict[str, Step] = {}
+        last: Step | None = None
+        for f in fields:
+            graph = self.choose_root_graph(
+                root,
+                f,
+                set(by_graph)
+                if op.kind != "mutation"
+                else ({last.graph} if last is not None else set()),
+            )
+            if op.kind == "mutation":
+                if last is None or last.graph != graph:
+                    index = 0 if last is None else (last.mutation_index or 0) + 1
+                    last = self.steps.new(graph, "root", (), frozenset(), index)
+                step = last
+            else:
+                step = by_graph.get(graph) or self.steps.new(graph, "root", (), frozenset(), None)
+                by_graph[graph] = step
+            node = Node(root, graph)
+            e = self.paths.field_edge(node, f.name)
+            assert e is not None
+            if e.condition is not None:
+                msg = f"@requires on root field {root}.{f.name}"
+                raise UnsupportedFeature(msg)
+            self.plan_field(Ctx(step, step.selection, node, (), frozenset()), f, e, False)
+        return self.steps
