@@ -27,7 +27,7 @@ install: $(SYNCED) ## create .venv with every package and the dev tools
 
 .PHONY: dev
 dev: $(SYNCED) ## run the whole platform locally (embedded PostgreSQL unless *_DATABASE_URL are set)
-	$(UV) run --frozen python tools/dev.py
+	$(UV) run --frozen python -m tools.dev
 
 .PHONY: test
 test: $(SYNCED) ## run every test (embedded PostgreSQL unless TEST_DATABASE_URL is set)
@@ -61,7 +61,7 @@ revision: $(SYNCED) ## new migration: make revision service=events m="add column
 .PHONY: token
 token: $(SYNCED) ## print a development JWT: make token sub=alice@example.com scopes="payments:write"
 	@test -n "$(sub)" || { echo 'usage: make token sub=alice@example.com scopes="payments:write"'; exit 2; }
-	$(UV) run --frozen python tools/dev.py token --sub "$(sub)" --scopes "$(scopes)"
+	$(UV) run --frozen python -m tools.dev token --sub "$(sub)" --scopes "$(scopes)"
 
 .PHONY: bench-events
 bench-events: $(SYNCED) ## events search and saveEvent benchmark (1 000 000 rows; ROWS=n to change)
