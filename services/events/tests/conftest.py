@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
 import httpx
 import pytest
 from pydantic import SecretStr
@@ -81,7 +82,9 @@ async def client(
 
 
 @pytest.fixture
-async def engine_client(settings: Settings, engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
+async def engine_client(
+    settings: Settings, engine: AsyncEngine
+) -> AsyncIterator[httpx.AsyncClient]:
     """The app on its own pooled engine: for tests that send many requests at once.
     Such tests commit for real and must delete their own rows."""
     app = create_app(settings)
@@ -92,7 +95,6 @@ async def engine_client(settings: Settings, engine: AsyncEngine) -> AsyncIterato
         ) as http,
     ):
         yield http
-
 
 
 @pytest.fixture

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from servicekit.graphql import subgraph_sdl
-
 from events.config import Settings
 from events.schema import build_events_schema
+from servicekit.graphql import subgraph_sdl
 
 __all__ = ["main"]
 

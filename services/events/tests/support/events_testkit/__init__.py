@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-__all__ = ["SAVE_EVENT", "GraphQL", "codes", "only_error"]
+from events.models import Event
+
+__all__ = ["SAVE_EVENT", "GraphQL", "add_events", "codes", "only_error"]
 
 SAVE_EVENT = """
 mutation Save($email: String, $environment: String, $component: String, $message: String,
@@ -44,3 +47,16 @@ def only_error(body: dict[str, Any]) -> dict[str, Any]:
     assert len(errors) == 1, body
     error: dict[str, Any] = errors[0]
     return error
+
+
+async def add_events(
+    sessions: async_sessionmaker[AsyncSession], rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert rows directly (explicit ``created_at`` allowed); returns their ids in order."""
+    defaults = {"email": "seed@example.com", "environment": "dev", "component": "seed",
+                "message": "seeded", "data": None}  # fmt: skip
+    async with sessions() as session:
+        events = [Event(**{**defaults, **row}) for row in rows]
+        session.add_all(events)
+        await session.commit()
+        return [event.id for event in events]
