@@ -98,8 +98,8 @@ class Walker:
 
     # --- inserting into steps -------------------------------------------------------
     def add_typename(self, ctx: Ctx) -> None:
-        key = self.internal_key(ctx.path, "__typename", "")
-        ctx.sel.get_field(key, "__typename", "", "", composite=False)
+        # Always the literal key: fragments and representations read obj["__typename"] (H1).
+        ctx.sel.get_field("__typename", "__typename", "", "", composite=False)
         self.touch(ctx.step)
 
     def list_depth(self, f: Field, node: Node) -> int:
@@ -126,8 +126,10 @@ class Walker:
         path = (*ctx.path, key, *("@",) * self.list_depth(f, ctx.node))
         return Ctx(ctx.step, sf.sub, e.head, path, ctx.conds | f.conditions)
 
-    def plan_field(self, ctx: Ctx, f: Field, e: Edge, internal: bool) -> None:
-        child = self.insert_field(ctx, f, e, internal)
+    def plan_field(
+        self, ctx: Ctx, f: Field, e: Edge, internal: bool, *, strip: Conditions = frozenset()
+    ) -> None:
+        child = self.insert_field(ctx, f, e, internal, strip=strip)
         if child is not None:
             self.plan_set(child, f.selections, internal)
             if child.sel.is_empty():
@@ -161,12 +163,31 @@ class Walker:
                 requires.append((s, e, ()))
             elif s.name == "__typename" and internal:
                 self.add_typename(ctx)
+            elif s.selections and self.jump_is_cheaper(node, s, e):
+                remote.append(s)
             else:
                 self.plan_field(ctx, s, e, internal)
         if remote:
             self.plan_remote(ctx, remote, internal, requires)
         for f, e, chain in requires:
             self.plan_requires(ctx, f, e, chain, internal)
+
+    def jump_is_cheaper(self, node: Node, f: Field, e: Edge) -> bool:
+        """Whether reaching a composite field through a key jump beats its direct edge.
+
+        The direct edge can dead-end: below a @provides copy, or at a value type, the
+        sub-selection may be unreachable without first re-entering the entity elsewhere.
+        """
+        direct = self.paths.estimate(f.selections, e.head, 2)
+        if direct < FETCH_COST:
+            return False  # no jump below: nothing can beat it
+        for _dest, chain, fe in self.paths.options(node, f.name):
+            if fe.condition is not None:
+                continue
+            cost = FETCH_COST * len(chain) + self.paths.estimate(f.selections, fe.head, 2)
+            if cost < direct:
+                return True
+        return False
 
     def split_field(self, ctx: Ctx, f: Field, internal: bool) -> None:
         """An interface field the graph cannot answer at the interface: per runtime type."""
@@ -241,9 +262,11 @@ class Walker:
                     plain.append((f, e))
             if not plain:
                 continue
-            jctx = self.jump(ctx, chain)
+            # Conditions shared by the whole group guard the jump itself (a Condition node).
+            common = frozenset.intersection(*(f.conditions for f, _ in plain))
+            jctx = self.jump(replace(ctx, conds=ctx.conds | common), chain)
             for f, e in plain:
-                self.plan_field(jctx, f, e, internal)
+                self.plan_field(jctx, f, e, internal, strip=common)
 
     def collect_key(self, ctx: Ctx, key_fields: tuple[Field, ...]) -> None:
         self.add_typename(ctx)
