@@ -26,6 +26,8 @@ from .supermodel import Supergraph
 from .validate_subgraph import validate_subgraph
 from .validate_types import check_references
 
+FEATURE_ORDER = ("tag", "inaccessible", "authenticated", "requiresScopes", "policy", "cost")
+
 __all__ = ["CompositionFailure", "CompositionResult", "CompositionSuccess", "compose"]
 
 
@@ -93,6 +95,12 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
     if errors:
         return _fail(errors)
     supergraph, report = merge_subgraphs(inputs)
+    for sub in (i.subgraph for i in inputs):
+        used = sub.applied_names()
+        for feature in FEATURE_ORDER:
+            wanted = used & {feature, "listSize"} if feature == "cost" else used & {feature}
+            if wanted and feature not in supergraph.features:
+                supergraph.features.append(feature)
     _merge_directives(supergraph, [i.subgraph for i in inputs], report)
     if not any(t.fields for n, t in supergraph.types.items() if n == "Query"):
         report.error(
@@ -125,13 +133,15 @@ def _merge_directives(supergraph: Supergraph, subgraphs: list[Subgraph], report:
             if url is None:
                 report.error(
                     "DIRECTIVE_COMPOSITION_ERROR",
-                    f'Directive "@{name}" in subgraph "{sub.name}" cannot be composed because it is not a member of a core feature',
+                    f'Directive "@{name}" in subgraph "{sub.name}" cannot be composed because it '
+                    "is not a member of a core feature",
                     [sub.name],
                 )
             elif name in supergraph.composed and supergraph.composed[name][0] != url:
                 report.error(
                     "DIRECTIVE_COMPOSITION_ERROR",
-                    f'Composed directive "@{name}" is linked from different specs across subgraphs.',
+                    f'Composed directive "@{name}" is linked from different specs across '
+                    "subgraphs.",
                     [sub.name],
                 )
             else:
@@ -143,6 +153,7 @@ def _merge_directives(supergraph: Supergraph, subgraphs: list[Subgraph], report:
         if len(definitions) > 1:
             report.hint(
                 "INCONSISTENT_EXECUTABLE_DIRECTIVE_DEFINITION",
-                f'Executable directive "@{name}" is defined differently across subgraphs; the first definition is used.',
+                f'Executable directive "@{name}" is defined differently across subgraphs; the '
+                "first definition is used.",
                 [s.name for s in subgraphs],
             )

@@ -62,9 +62,7 @@ def parse_subgraph_arg(text: str) -> tuple[str, str]:
     return name, url
 
 
-def _subgraph(
-    name: str, entry: Any, base: Path, client: httpx.Client | None
-) -> SubgraphSource:
+def _subgraph(name: str, entry: Any, base: Path, client: httpx.Client | None) -> SubgraphSource:
     if not isinstance(entry, Mapping):
         raise ConfigError(f"subgraph {name!r}: expected a mapping")
     schema = entry.get("schema")

@@ -98,7 +98,8 @@ def _walk(
         fdef = typedef.fields.get(name)
         if fdef is None:
             out.problems.append(
-                f'Cannot query field "{name}" on type "{type_name}" (if the field is defined in another subgraph, you need to add it to this subgraph with @external).'
+                f'Cannot query field "{name}" on type "{type_name}" (if the field is defined in '
+                "another subgraph, you need to add it to this subgraph with @external)."
             )
             continue
         out.selected.append((type_name, name))
@@ -110,11 +111,13 @@ def _walk(
         if node.selection_set is None:
             if base_kind not in _LEAF_KINDS:
                 out.problems.append(
-                    f'Field "{type_name}.{name}" of type "{fdef.type}" must have a selection of subfields.'
+                    f'Field "{type_name}.{name}" of type "{fdef.type}" must have a selection of '
+                    "subfields."
                 )
         elif base_kind in _LEAF_KINDS:
             out.problems.append(
-                f'Field "{name}" must not have a selection since type "{fdef.type}" has no subfields.'
+                f'Field "{name}" must not have a selection since type "{fdef.type}" has no '
+                "subfields."
             )
         else:
             _walk(subgraph, fdef.type.base, node.selection_set, out, is_key=is_key)

@@ -24,7 +24,8 @@ def check_inaccessible(sg: Supergraph) -> list[CompositionError]:
         if root in hidden_types:
             error(
                 "QUERY_ROOT_TYPE_INACCESSIBLE",
-                f'Type "{root}" is @inaccessible but is the root {root.lower()} type, which must be in the API schema.',
+                f'Type "{root}" is @inaccessible but is the root {root.lower()} type, which must '
+                "be in the API schema.",
             )
     for t in sg.types.values():
         if t.name in hidden_types:
@@ -37,19 +38,22 @@ def check_inaccessible(sg: Supergraph) -> list[CompositionError]:
             if f.type.base in hidden_types:
                 error(
                     "REFERENCED_INACCESSIBLE",
-                    f'Type "{f.type.base}" is @inaccessible but is referenced by "{coord}", which is in the API schema.',
+                    f'Type "{f.type.base}" is @inaccessible but is referenced by "{coord}", '
+                    "which is in the API schema.",
                 )
             for a in f.args:
                 if _hidden(a.applied):
                     if a.type.kind == "non_null" and a.default is None:
                         error(
                             "REQUIRED_INACCESSIBLE",
-                            f'Argument "{coord}({a.name}:)" is @inaccessible but is a required argument of its field.',
+                            f'Argument "{coord}({a.name}:)" is @inaccessible but is a required '
+                            "argument of its field.",
                         )
                 elif a.type.base in hidden_types:
                     error(
                         "REFERENCED_INACCESSIBLE",
-                        f'Type "{a.type.base}" is @inaccessible but is referenced by "{coord}({a.name}:)", which is in the API schema.',
+                        f'Type "{a.type.base}" is @inaccessible but is referenced by '
+                        f'"{coord}({a.name}:)", which is in the API schema.',
                     )
         for v in t.input_fields.values():
             coord = f"{t.name}.{v.name}"
@@ -57,12 +61,14 @@ def check_inaccessible(sg: Supergraph) -> list[CompositionError]:
                 if v.type.kind == "non_null" and v.default is None:
                     error(
                         "REQUIRED_INACCESSIBLE",
-                        f'Input field "{coord}" is @inaccessible but is a required input field of its type.',
+                        f'Input field "{coord}" is @inaccessible but is a required input field '
+                        "of its type.",
                     )
             elif v.type.base in hidden_types:
                 error(
                     "REFERENCED_INACCESSIBLE",
-                    f'Type "{v.type.base}" is @inaccessible but is referenced by "{coord}", which is in the API schema.',
+                    f'Type "{v.type.base}" is @inaccessible but is referenced by "{coord}", '
+                    "which is in the API schema.",
                 )
         children: list[bool] = []
         if t.kind in ("object", "interface"):
@@ -76,6 +82,8 @@ def check_inaccessible(sg: Supergraph) -> list[CompositionError]:
         if children and all(children):
             error(
                 "ONLY_INACCESSIBLE_CHILDREN",
-                f'Type "{t.name}" is in the API schema but all of its {"members" if t.kind == "union" else "fields" if t.kind != "enum" else "values"} are @inaccessible.',
+                f'Type "{t.name}" is in the API schema but all of its '
+                f"{'members' if t.kind == 'union' else 'fields' if t.kind != 'enum' else 'values'} "
+                "are @inaccessible.",
             )
     return errors

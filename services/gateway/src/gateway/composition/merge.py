@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .merge_fields import FieldSource, Reporter, merge_field, merge_input_value
 from .merge_values import merge_applied, merge_description
 from .model import Subgraph, TypeDef
-from .supermodel import JoinField, JoinType, SuperEnumValue, SuperField, SuperType, Supergraph
+from .supermodel import JoinField, JoinType, SuperEnumValue, SuperField, Supergraph, SuperType
 from .validate_subgraph import SubgraphUsage
 
 __all__ = ["Input", "graph_enum_names", "merge_subgraphs"]
@@ -133,11 +133,12 @@ class _Merger:
             if kind in ("object", "interface"):
                 self.merge_composite(merged, sources)
             elif kind == "union":
-                for i, t in sources:
-                    for member in t.members:
-                        merged.union_members.append((i.graph, member))
-                        if member not in merged.members:
-                            merged.members.append(member)
+                for _, t in sources:
+                    merged.members.extend(m for m in t.members if m not in merged.members)
+                # Apollo lists members first, then the graphs that have each.
+                merged.union_members = [
+                    (i.graph, m) for m in merged.members for i, t in sources if m in t.members
+                ]
             elif kind == "enum":
                 self.merge_enum(merged, sources)
             elif kind == "input":
@@ -171,7 +172,8 @@ class _Merger:
             ):
                 self.report.error(
                     "EXTERNAL_MISSING_ON_BASE",
-                    f'Field "{coord}" is marked @external on all the subgraphs in which it is listed ({_in([s.subgraph for s in fsources])}).',
+                    f'Field "{coord}" is marked @external on all the subgraphs in which it is '
+                    f"listed ({_in([s.subgraph for s in fsources])}).",
                     [s.subgraph for s in fsources],
                     [s.field.loc for s in fsources],
                 )
@@ -191,7 +193,8 @@ class _Merger:
             if origin not in names:
                 self.report.hint(
                     "FROM_SUBGRAPH_DOES_NOT_EXIST",
-                    f'Source subgraph "{origin}" for field "{coord}" on subgraph "{s.subgraph}" does not exist.',
+                    f'Source subgraph "{origin}" for field "{coord}" on subgraph "{s.subgraph}" '
+                    "does not exist.",
                     [s.subgraph],
                 )
                 continue
@@ -199,14 +202,17 @@ class _Merger:
             if target is None:
                 self.report.hint(
                     "OVERRIDE_DIRECTIVE_CAN_BE_REMOVED",
-                    f'Field "{coord}" on subgraph "{s.subgraph}" no longer exists in the from subgraph. The @override directive can be removed.',
+                    f'Field "{coord}" on subgraph "{s.subgraph}" no longer exists in the from '
+                    "subgraph. The @override directive can be removed.",
                     [s.subgraph],
                 )
                 continue
             if target.field.override is not None:
                 self.report.error(
                     "OVERRIDE_SOURCE_HAS_OVERRIDE",
-                    f'Field "{coord}" on subgraph "{s.subgraph}" is also marked with directive @override in subgraph "{origin}". Only one @override directive is allowed per field.',
+                    f'Field "{coord}" on subgraph "{s.subgraph}" is also marked with directive '
+                    f'@override in subgraph "{origin}". Only one @override directive is allowed '
+                    "per field.",
                     [s.subgraph, origin],
                     [s.field.loc, target.field.loc],
                 )
@@ -221,7 +227,8 @@ class _Merger:
                 )
                 self.report.hint(
                     "OVERRIDE_MIGRATION_IN_PROGRESS",
-                    f'Field "{coord}" is currently being migrated with progressive @override. Once the migration is complete, remove the field from subgraph "{origin}".',
+                    f'Field "{coord}" is currently being migrated with progressive @override. '
+                    f'Once the migration is complete, remove the field from subgraph "{origin}".',
                     [origin],
                 )
             elif (target.parent.name, target.field.name) in target.usage.used:
@@ -260,7 +267,9 @@ class _Merger:
             where = "in all of them" if len(unshared) == len(resolving) else f"in {_in(unshared)}"
             self.report.error(
                 "INVALID_FIELD_SHARING",
-                f'Non-shareable field "{coord}" is resolved from multiple subgraphs: it is resolved from {_in([s.subgraph for s in resolving])} and defined as non-shareable {where}',
+                f'Non-shareable field "{coord}" is resolved from multiple subgraphs: it is '
+                f"resolved from {_in([s.subgraph for s in resolving])} and defined as "
+                f"non-shareable {where}",
                 [s.subgraph for s in resolving],
                 [s.field.loc for s in resolving],
             )
@@ -288,7 +297,9 @@ class _Merger:
                     lacking = [i.subgraph.name for i, t in sources if value not in t.values]
                     self.report.error(
                         "ENUM_VALUE_MISMATCH",
-                        f'Enum type "{merged.name}" is used as both input type and output type, but value "{value}" is not defined in all the subgraphs defining "{merged.name}": "{value}" is not defined in {_in(lacking)}',
+                        f'Enum type "{merged.name}" is used as both input type and output type, '
+                        f'but value "{value}" is not defined in all the subgraphs defining '
+                        f'"{merged.name}": "{value}" is not defined in {_in(lacking)}',
                         names,
                         [t.loc for _, t in sources],
                     )
@@ -296,19 +307,23 @@ class _Merger:
         if not as_input and not as_output:
             self.report.hint(
                 "UNUSED_ENUM_TYPE",
-                f'Enum type "{merged.name}" is defined but unused. It will be included in the supergraph with all the values appearing in any subgraph ("as if" it was only used as an output type).',
+                f'Enum type "{merged.name}" is defined but unused. It will be included in the '
+                'supergraph with all the values appearing in any subgraph ("as if" it was only '
+                "used as an output type).",
                 names,
             )
         elif keep != order:
             self.report.hint(
                 "INCONSISTENT_ENUM_VALUE_FOR_INPUT_ENUM",
-                f'Values of enum "{merged.name}" (only used as input type) differ across subgraphs; values not in every subgraph are removed from the supergraph.',
+                f'Values of enum "{merged.name}" (only used as input type) differ across '
+                "subgraphs; values not in every subgraph are removed from the supergraph.",
                 names,
             )
         if not keep:
             self.report.error(
                 "EMPTY_MERGED_ENUM_TYPE",
-                f'None of the values of enum type "{merged.name}" are defined consistently in all the subgraphs defining that type.',
+                f'None of the values of enum type "{merged.name}" are defined consistently in '
+                "all the subgraphs defining that type.",
                 names,
             )
         for value in keep:
@@ -340,14 +355,18 @@ class _Merger:
                 if required:
                     self.report.error(
                         "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
-                        f'Input object field "{coord}" is required in some subgraphs but does not appear in all subgraphs: it is required in {_in(required)} but does not appear in {_in(missing)}',
+                        f'Input object field "{coord}" is required in some subgraphs but does '
+                        f"not appear in all subgraphs: it is required in {_in(required)} but "
+                        f"does not appear in {_in(missing)}",
                         required + missing,
                         [v.loc for _, v in having],
                     )
                 else:
                     self.report.hint(
                         "INCONSISTENT_INPUT_OBJECT_FIELD",
-                        f'Input object field "{coord}" will not be added to the supergraph as it does not appear in all subgraphs: it is defined in {_in([sg for sg, _ in having])} but not in {_in(missing)}',
+                        f'Input object field "{coord}" will not be added to the supergraph as it '
+                        "does not appear in all subgraphs: it is defined in "
+                        f"{_in([sg for sg, _ in having])} but not in {_in(missing)}",
                         [sg for sg, _ in having] + missing,
                     )
                 continue
@@ -359,7 +378,9 @@ class _Merger:
         if not merged.input_fields:
             self.report.error(
                 "EMPTY_MERGED_INPUT_TYPE",
-                f'None of the fields of input object type "{merged.name}" are consistently defined in all the subgraphs defining that type. As only fields common to all subgraphs are merged, this would result in an empty type.',
+                f'None of the fields of input object type "{merged.name}" are consistently '
+                "defined in all the subgraphs defining that type. As only fields common to all "
+                "subgraphs are merged, this would result in an empty type.",
                 [i.subgraph.name for i, _ in sources],
             )
 

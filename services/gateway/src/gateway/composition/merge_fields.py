@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,9 @@ from .model import Field, InputValue, TypeDef
 from .supermodel import JoinField, SuperField, SuperInputValue
 from .validate_subgraph import SubgraphUsage
 
-__all__ = ["FieldSource", "Reporter", "merge_args", "merge_field"]
+__all__ = ["FieldSource", "Reporter", "merge_args", "merge_field", "merge_input_value"]
+
+_INT_STRING = re.compile(r'^"-?(0|[1-9][0-9]*)"$')
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +79,18 @@ def merge_args(
             if required:
                 report.error(
                     "REQUIRED_ARGUMENT_MISSING_IN_SOME_SUBGRAPH",
-                    f'Argument "{coord}({name}:)" is required in some subgraphs but does not appear in all subgraphs: it is required in {_in(required)} but does not appear in {_in(missing)}',
+                    f'Argument "{coord}({name}:)" is required in some subgraphs but does not '
+                    f"appear in all subgraphs: it is required in {_in(required)} but does not "
+                    f"appear in {_in(missing)}",
                     required + missing,
                     [arg.loc for _, arg in having],
                 )
             else:
                 report.hint(
                     "INCONSISTENT_ARGUMENT_PRESENCE",
-                    f'Optional argument "{coord}({name}:)" will not be included in the supergraph as it does not appear in all subgraphs: it is defined in {_in([sg for sg, _ in having])} but not in {_in(missing)}',
+                    f'Optional argument "{coord}({name}:)" will not be included in the '
+                    "supergraph as it does not appear in all subgraphs: it is defined in "
+                    f"{_in([sg for sg, _ in having])} but not in {_in(missing)}",
                     [sg for sg, _ in having] + missing,
                 )
             continue
@@ -110,7 +117,8 @@ def merge_input_value(
     elif any(str(v.type) != str(merged_type) for v in values):
         report.hint(
             "INCONSISTENT_BUT_COMPATIBLE_ARGUMENT_TYPE",
-            f'Type of {what} "{coord}" is inconsistent but compatible across subgraphs: will use type "{merged_type}" in supergraph',
+            f'Type of {what} "{coord}" is inconsistent but compatible across subgraphs: will use '
+            f'type "{merged_type}" in supergraph',
             names,
         )
     defaults = {v.default for v in values}
@@ -131,9 +139,12 @@ def merge_input_value(
         default = next(d for d in defaults if d is not None)
         report.hint(
             "INCONSISTENT_DEFAULT_VALUE_PRESENCE",
-            f'{what.capitalize()} "{coord}" has a default value in only some subgraphs: will use default value {default} in the supergraph',
+            f'{what.capitalize()} "{coord}" has a default value in only some subgraphs: will use '
+            f"default value {default} in the supergraph",
             names,
         )
+    if default is not None and merged_type.base == "ID" and _INT_STRING.match(default):
+        default = default[1:-1]  # graphql-js prints an integer-like ID default as an Int
     description, _ = merge_description([v.description for v in values])
     return SuperInputValue(
         values[0].name,
@@ -172,7 +183,8 @@ def merge_field(
     if not all_equal:
         report.hint(
             "INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE",
-            f'Type of field "{coord}" is inconsistent but compatible across subgraphs: will use type "{merged_type}" in supergraph',
+            f'Type of field "{coord}" is inconsistent but compatible across subgraphs: will use '
+            f'type "{merged_type}" in supergraph',
             names,
         )
     resolving = [s for s in sources if not s.field.external] or list(sources)

@@ -151,3 +151,18 @@ class Subgraph:
     # composed custom directives: canonical name -> (link url or None, printed definition)
     composed: dict[str, tuple[str | None, str]] = field(default_factory=dict)
     executable_directives: dict[str, str] = field(default_factory=dict)  # name -> definition
+
+    def applied_names(self) -> set[str]:
+        """Names of every carried directive applied somewhere in this subgraph."""
+        names: set[str] = set()
+        for t in self.types.values():
+            names.update(a.name for a in t.applied)
+            for f in t.fields.values():
+                names.update(a.name for a in f.applied)
+                for arg in f.args.values():
+                    names.update(a.name for a in arg.applied)
+            for v in t.input_fields.values():
+                names.update(a.name for a in v.applied)
+            for e in t.values.values():
+                names.update(a.name for a in e.applied)
+        return names

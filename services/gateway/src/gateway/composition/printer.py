@@ -6,68 +6,59 @@ the text is deterministic and diffs cleanly against it.
 
 from __future__ import annotations
 
+from importlib.resources import files
+
+from graphql import DirectiveDefinitionNode, TypeDefinitionNode, parse, print_ast
 from graphql.language.block_string import print_block_string
 from graphql.language.print_string import print_string
 
 from .model import Applied
-from .supermodel import JoinField, JoinType, SuperInputValue, SuperType, Supergraph
+from .supermodel import JoinField, JoinType, Supergraph, SuperInputValue, SuperType
 
 __all__ = ["print_supergraph"]
 
-_FED_DIRECTIVES = {
-    "join__directive": "directive @join__directive(graphs: [join__Graph!], name: String!, args: join__DirectiveArguments) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION",
-    "join__enumValue": "directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE",
-    "join__field": "directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean, overrideLabel: String, contextArguments: [join__ContextArgument!]) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION",
-    "join__graph": "directive @join__graph(name: String!, url: String!) on ENUM_VALUE",
-    "join__implements": "directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE",
-    "join__type": "directive @join__type(graph: join__Graph!, key: join__FieldSet, extension: Boolean! = false, resolvable: Boolean! = true, isInterfaceObject: Boolean! = false) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR",
-    "join__unionMember": "directive @join__unionMember(graph: join__Graph!, member: String!) repeatable on UNION",
-    "link": "directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA",
+_DEFINITIONS = {
+    node.name.value: print_ast(node)
+    for node in parse(
+        (files(__package__) / "federation_definitions.graphql").read_text(encoding="utf-8"),
+        no_location=True,
+    ).definitions
+    if isinstance(node, DirectiveDefinitionNode | TypeDefinitionNode)
 }
-_FED_TYPES = {
-    "join__ContextArgument": "input join__ContextArgument {\n  name: String!\n  type: String!\n  context: String!\n  selection: join__FieldValue!\n}",
-    "join__DirectiveArguments": "scalar join__DirectiveArguments",
-    "join__FieldSet": "scalar join__FieldSet",
-    "join__FieldValue": "scalar join__FieldValue",
-    "link__Import": "scalar link__Import",
-    "link__Purpose": 'enum link__Purpose {\n  """\n  `SECURITY` features provide metadata necessary to securely resolve fields.\n  """\n  SECURITY\n\n  """\n  `EXECUTION` features provide metadata necessary for operation execution.\n  """\n  EXECUTION\n}',
+# graphql-js leaves a blank line before a described value that is not first in its block.
+_DEFINITIONS["link__Purpose"] = _DEFINITIONS["link__Purpose"].replace(
+    'SECURITY\n  """', 'SECURITY\n\n  """'
+)
+_BASE_DIRECTIVES = ("link", *(n for n in _DEFINITIONS if n.startswith("join__") and n[6].islower()))
+_BASE_TYPES = (
+    "join__ContextArgument",
+    "join__DirectiveArguments",
+    "join__FieldSet",
+    "join__FieldValue",
+    "link__Import",
+    "link__Purpose",
+)
+_SPECS = "https://specs.apollo.dev"
+# feature directive -> (link arguments, extra types the definition needs)
+_FEATURES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "tag": (f'url: "{_SPECS}/tag/v0.3"', ()),
+    "inaccessible": (f'url: "{_SPECS}/inaccessible/v0.2", for: SECURITY', ()),
+    "authenticated": (f'url: "{_SPECS}/authenticated/v0.1", for: SECURITY', ()),
+    "requiresScopes": (
+        f'url: "{_SPECS}/requiresScopes/v0.1", for: SECURITY',
+        ("requiresScopes__Scope",),
+    ),
+    "policy": (f'url: "{_SPECS}/policy/v0.1", for: SECURITY', ("policy__Policy",)),
 }
-# (directive, link line, definition, extra types)
-_FEATURES: list[tuple[str, str, str, dict[str, str]]] = [
-    (
-        "tag",
-        '@link(url: "https://specs.apollo.dev/tag/v0.3")',
-        "directive @tag(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION | SCHEMA",
-        {},
-    ),
-    (
-        "inaccessible",
-        '@link(url: "https://specs.apollo.dev/inaccessible/v0.2", for: SECURITY)',
-        "directive @inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION",
-        {},
-    ),
-    (
-        "authenticated",
-        '@link(url: "https://specs.apollo.dev/authenticated/v0.1", for: SECURITY)',
-        "directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",
-        {},
-    ),
-    (
-        "requiresScopes",
-        '@link(url: "https://specs.apollo.dev/requiresScopes/v0.1", for: SECURITY)',
-        "directive @requiresScopes(scopes: [[requiresScopes__Scope!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",
-        {"requiresScopes__Scope": "scalar requiresScopes__Scope"},
-    ),
-    (
-        "policy",
-        '@link(url: "https://specs.apollo.dev/policy/v0.1", for: SECURITY)',
-        "directive @policy(policies: [[policy__Policy!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM",
-        {"policy__Policy": "scalar policy__Policy"},
-    ),
-]
-_COST_LINK = '@link(url: "https://specs.apollo.dev/cost/v0.1", import: ["@listSize"])'
-_COST = "directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR"
-_LIST_SIZE = "directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION"
+_COST_LINK = f'url: "{_SPECS}/cost/v0.1", import: ["@listSize"]'
+_KEYWORDS = {
+    "object": "type",
+    "interface": "interface",
+    "union": "union",
+    "enum": "enum",
+    "input": "input",
+    "scalar": "scalar",
+}
 
 
 def _description(text: str | None, indent: str) -> str:
@@ -117,15 +108,7 @@ def _input_value(v: SuperInputValue) -> str:
 
 def _type(t: SuperType) -> str:
     out = [_description(t.description, "")]
-    keyword = {
-        "object": "type",
-        "interface": "interface",
-        "union": "union",
-        "enum": "enum",
-        "input": "input",
-        "scalar": "scalar",
-    }[t.kind]
-    header = f"{keyword} {t.name}"
+    header = f"{_KEYWORDS[t.kind]} {t.name}"
     if t.interfaces:
         header += " implements " + " & ".join(t.interfaces)
     directives = [
@@ -158,7 +141,12 @@ def _type(t: SuperType) -> str:
             else:
                 args = "(" + ", ".join(_input_value(a) for a in f.args) + ")"
         joins = "".join(f" {_join_field(j)}" for j in f.joins or ())
-        extra = f"{_applied(f.applied)}{joins}" if f.inherited else f"{joins}{_applied(f.applied)}"
+        if f.inherited:
+            extra = f"{_applied(f.applied)}{joins}"
+        else:  # Apollo prints @inaccessible before the joins, other directives after
+            hidden = [a for a in f.applied if a.name == "inaccessible"]
+            rest = [a for a in f.applied if a.name != "inaccessible"]
+            extra = f"{_applied(hidden)}{joins}{_applied(rest)}"
         body.append(_description(f.description, "  ") + f"  {f.name}{args}: {f.type}{extra}")
     for v in t.input_fields.values():
         joins = "".join(f" {_join_field(j)}" for j in v.joins or ())
@@ -166,33 +154,33 @@ def _type(t: SuperType) -> str:
     for e in t.values.values():
         joins = "".join(f" @join__enumValue(graph: {g})" for g in e.graphs)
         body.append(_description(e.description, "  ") + f"  {e.name}{_applied(e.applied)}{joins}")
-    out.append("\n{\n" + "\n".join(body) + "\n}")
+    # Like graphql-js: a described element that is not first gets a blank line before it.
+    spaced = [f"\n{b}" if i and b.lstrip().startswith('"') else b for i, b in enumerate(body)]
+    out.append("\n{\n" + "\n".join(spaced) + "\n}")
     return "".join(out)
 
 
 def print_supergraph(sg: Supergraph) -> str:
-    links = [
-        '@link(url: "https://specs.apollo.dev/link/v1.0")',
-        '@link(url: "https://specs.apollo.dev/join/v0.5", for: EXECUTION)',
-    ]
-    directives = dict(_FED_DIRECTIVES)
-    types: dict[str, str] = dict(_FED_TYPES)
-    for name, link, definition, extra in _FEATURES:
-        if sg.uses(name):
-            links.append(link)
-            directives[name] = definition
-            types.update(extra)
-    if sg.uses("cost") or sg.uses("listSize"):
-        links.append(_COST_LINK)
-        directives["cost"] = _COST
-        directives["listSize"] = _LIST_SIZE
+    links = [f'url: "{_SPECS}/link/v1.0"', f'url: "{_SPECS}/join/v0.5", for: EXECUTION']
+    directives = {n: _DEFINITIONS[n] for n in _BASE_DIRECTIVES}
+    types = {n: _DEFINITIONS[n] for n in _BASE_TYPES}
+    for name in sg.features:
+        if name == "cost":
+            links.append(_COST_LINK)
+            directives["cost"] = _DEFINITIONS["cost"]
+            directives["listSize"] = _DEFINITIONS["listSize"]
+            continue
+        link, extra = _FEATURES[name]
+        links.append(link)
+        directives[name] = _DEFINITIONS[name]
+        types.update((n, _DEFINITIONS[n]) for n in extra)
     by_url: dict[str, list[str]] = {}
     for name, (url, definition) in sg.composed.items():
         by_url.setdefault(url, []).append(name)
         directives[name] = definition
     for url, names in by_url.items():
         imports = ", ".join(f'"@{n}"' for n in names)
-        links.append(f"@link(url: {print_string(url)}, import: [{imports}])")
+        links.append(f"url: {print_string(url)}, import: [{imports}]")
     directives.update(sg.executable_directives)
     graph_values = "\n".join(
         f"  {value} @join__graph(name: {print_string(name)}, url: {print_string(url)})"
@@ -202,7 +190,7 @@ def print_supergraph(sg: Supergraph) -> str:
     for name, t in sg.types.items():
         types[name] = _type(t)
     roots = "".join(f"  {op}: {name}\n" for op, name in sg.roots.items())
-    schema = "schema" + "".join(f"\n  {link}" for link in links) + "\n{\n" + roots + "}"
+    schema = "schema" + "".join(f"\n  @link({link})" for link in links) + "\n{\n" + roots + "}"
     parts = [schema]
     parts += [directives[n] for n in sorted(directives, key=_order)]
     parts += [types[n] for n in sorted(types, key=_order)]

@@ -206,7 +206,8 @@ class _Checker:
             )
         else:
             lines.append(
-                f'  - cannot satisfy @requires(fields: "{f.requires}") on field "{node.type}.{name}".'
+                f'  - cannot satisfy @requires(fields: "{f.requires}") on field '
+                f'"{node.type}.{name}".'
             )
         for index, i in enumerate(self.inputs):
             if index == node.graph:
@@ -221,7 +222,8 @@ class _Checker:
             else:
                 why = f'none of the @key defined on type "{node.type}" in subgraph "{i.subgraph.name}" can be collected from subgraph "{sub}"'
             lines.append(
-                f'  - cannot move to subgraph "{i.subgraph.name}", which has field "{node.type}.{name}", because {why}.'
+                f'  - cannot move to subgraph "{i.subgraph.name}", which has field '
+                f'"{node.type}.{name}", because {why}.'
             )
         return "\n".join(lines)
 

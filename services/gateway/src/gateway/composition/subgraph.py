@@ -253,7 +253,8 @@ def _read_directive_definitions(b: _Builder, document: DocumentNode, subgraph: S
         if name not in definitions or name in b.links.directives or not raw.startswith("@"):
             b.error(
                 "DIRECTIVE_COMPOSITION_ERROR",
-                f'Could not find matching directive definition for argument to @composeDirective "{raw}".',
+                "Could not find matching directive definition for argument to @composeDirective "
+                f'"{raw}".',
                 directive,
             )
             continue

@@ -90,6 +90,8 @@ class Supergraph:
     types: dict[str, SuperType] = field(default_factory=dict)
     composed: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (url, definition)
     executable_directives: dict[str, str] = field(default_factory=dict)
+    # linked features in first-use order over the subgraphs ("cost" covers @listSize too)
+    features: list[str] = field(default_factory=list)
 
     def uses(self, directive: str) -> bool:
         def has(applied: list[Applied]) -> bool:

@@ -60,7 +60,8 @@ class _Checker:
         if check.bad_type:
             self.error(
                 "KEY_FIELDS_SELECT_INVALID_TYPE",
-                f'{prefix} key fields "{text}" select a field of interface or union type, which is not allowed',
+                f'{prefix} key fields "{text}" select a field of interface or union type, which '
+                "is not allowed",
                 loc,
             )
         self.usage.used.update(check.selected)
@@ -86,7 +87,8 @@ def _check_type(c: _Checker, typedef: TypeDef) -> None:
     if typedef.interface_object and not typedef.keys:
         c.error(
             "INTERFACE_OBJECT_USAGE_ERROR",
-            f'The @interfaceObject directive can only be applied to entity types but type "{typedef.name}" has no @key in this subgraph.',
+            "The @interfaceObject directive can only be applied to entity types but type "
+            f'"{typedef.name}" has no @key in this subgraph.',
             typedef.loc,
         )
     for fdef in typedef.fields.values():
@@ -106,7 +108,9 @@ def _check_type(c: _Checker, typedef: TypeDef) -> None:
                     if not target.external:
                         c.error(
                             "REQUIRES_FIELDS_MISSING_EXTERNAL",
-                            f'On field "{coord}", for @requires(fields: "{fdef.requires}"): field "{owner}.{name}" should not be part of a @requires since it is already provided by this subgraph (it is not marked @external)',
+                            f'On field "{coord}", for @requires(fields: "{fdef.requires}"): '
+                            f'field "{owner}.{name}" should not be part of a @requires since it '
+                            "is already provided by this subgraph (it is not marked @external)",
                             fdef.loc,
                         )
         if fdef.provides is not None:
@@ -114,7 +118,8 @@ def _check_type(c: _Checker, typedef: TypeDef) -> None:
             if base is None or base.kind not in ("object", "interface"):
                 c.error(
                     "PROVIDES_ON_NON_OBJECT_FIELD",
-                    f'Invalid @provides directive on field "{coord}": field has type "{fdef.type}" which is not a Composite Type',
+                    f'Invalid @provides directive on field "{coord}": field has type '
+                    f'"{fdef.type}" which is not a Composite Type',
                     fdef.loc,
                 )
             else:
@@ -133,20 +138,25 @@ def _check_type(c: _Checker, typedef: TypeDef) -> None:
                     elif c.subgraph.fed2 and (owner, name) not in c.usage.key_fields:
                         c.error(
                             "PROVIDES_FIELDS_MISSING_EXTERNAL",
-                            f'On field "{coord}", for @provides(fields: "{fdef.provides}"): field "{owner}.{name}" should not be part of a @provides since it is already provided by this subgraph (it is not marked @external)',
+                            f'On field "{coord}", for @provides(fields: "{fdef.provides}"): '
+                            f'field "{owner}.{name}" should not be part of a @provides since it '
+                            "is already provided by this subgraph (it is not marked @external)",
                             fdef.loc,
                         )
         if fdef.override is not None:
             if fdef.override == c.subgraph.name:
                 c.error(
                     "OVERRIDE_FROM_SELF_ERROR",
-                    f'Source and destination subgraphs "{c.subgraph.name}" are the same for overridden field "{coord}"',
+                    f'Source and destination subgraphs "{c.subgraph.name}" are the same for '
+                    f'overridden field "{coord}"',
                     fdef.loc,
                 )
             if fdef.external:
                 c.error(
                     "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                    f'@override cannot be used on field "{coord}" on subgraph "{c.subgraph.name}" since "{coord}" on "{c.subgraph.name}" is marked with directive "@external"',
+                    f'@override cannot be used on field "{coord}" on subgraph '
+                    f'"{c.subgraph.name}" since "{coord}" on "{c.subgraph.name}" is marked with '
+                    'directive "@external"',
                     fdef.loc,
                 )
 
@@ -164,7 +174,8 @@ def _check_interface_keys(c: _Checker) -> None:
                 if key.fields not in own:
                     c.error(
                         "INTERFACE_KEY_NOT_ON_IMPLEMENTATION",
-                        f'Key @key(fields: "{key.fields}") on interface type "{iface.name}" is missing on implementation type "{impl.name}".',
+                        f'Key @key(fields: "{key.fields}") on interface type "{iface.name}" is '
+                        f'missing on implementation type "{impl.name}".',
                         impl.loc,
                     )
 
@@ -182,6 +193,9 @@ def _check_external_unused(c: _Checker) -> None:
                 continue
             c.error(
                 "EXTERNAL_UNUSED",
-                f'Field "{typedef.name}.{fdef.name}" is marked @external but is not used in any federation directive (@key, @provides, @requires) or to satisfy an interface; the field declaration has no use and should be removed (or the field should not be @external).',
+                f'Field "{typedef.name}.{fdef.name}" is marked @external but is not used in any '
+                "federation directive (@key, @provides, @requires) or to satisfy an interface; "
+                "the field declaration has no use and should be removed (or the field should "
+                "not be @external).",
                 fdef.loc,
             )

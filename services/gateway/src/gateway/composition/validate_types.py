@@ -38,14 +38,16 @@ def check_references(subgraph: Subgraph) -> list[CompositionError]:
                 continue
             if iface.kind != "interface":
                 error(
-                    f'Type "{t.name}" can only implement interfaces, and "{iface_name}" is not one.',
+                    f'Type "{t.name}" can only implement interfaces, and "{iface_name}" is not '
+                    "one.",
                     t.loc,
                 )
                 continue
             for fname in iface.fields:
                 if fname not in t.fields:
                     error(
-                        f'Interface field "{iface_name}.{fname}" expected but type "{t.name}" does not provide it.',
+                        f'Interface field "{iface_name}.{fname}" expected but type "{t.name}" '
+                        "does not provide it.",
                         t.loc,
                     )
         if t.kind == "union":
@@ -53,9 +55,14 @@ def check_references(subgraph: Subgraph) -> list[CompositionError]:
                 target = subgraph.types.get(member)
                 if target is not None and target.kind != "object":
                     error(
-                        f'Union type "{t.name}" can only include object types, and "{member}" is not one.',
+                        f'Union type "{t.name}" can only include object types, and "{member}" is '
+                        "not one.",
                         t.loc,
                     )
-        if t.kind in ("object", "interface", "input") and t.name != "Query" and not (t.fields or t.input_fields):
+        if (
+            t.kind in ("object", "interface", "input")
+            and t.name != "Query"
+            and not (t.fields or t.input_fields)
+        ):
             error(f'Type "{t.name}" must define one or more fields.', t.loc)
     return errors
