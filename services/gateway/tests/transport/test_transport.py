@@ -9,6 +9,7 @@ import httpx
 import orjson
 import pytest
 from gwharness import Subgraph
+from gwharness.net import upstream_client
 
 from gateway.settings import Settings
 from gateway.transport import SubgraphHTTPError, SubgraphTimeoutError, Transport
@@ -43,7 +44,7 @@ def subgraph() -> Subgraph:
 
 @pytest.fixture
 async def client(subgraph: Subgraph) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(mounts={"http://hello": httpx.ASGITransport(subgraph)}) as c:
+    async with upstream_client({"hello": subgraph}) as c:
         yield c
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import httpx
 from graphql import GraphQLSchema, build_schema
 
 from gateway.executor import ExecutionResult, Executor
@@ -13,6 +12,7 @@ from gateway.operation import coerce_variables, prepare_operation
 from gateway.plan import PlanNode, QueryPlan, ReqField, ReqFragment, ReqShape
 from gateway.settings import Settings
 from gateway.transport import Transport
+from gwharness.net import upstream_client
 from gwharness.subgraph import Subgraph
 
 __all__ = ["HandRunner", "key_requires", "leaf"]
@@ -44,9 +44,7 @@ class HandRunner:
         self.schema: GraphQLSchema = build_schema(api_sdl)
         self.subgraphs = {s.name: s for s in subgraphs}
         self.settings = Settings(**settings)
-        self.client = httpx.AsyncClient(
-            mounts={f"http://{name}": httpx.ASGITransport(s) for name, s in self.subgraphs.items()}
-        )
+        self.client = upstream_client(self.subgraphs)
         urls = {name: s.url for name, s in self.subgraphs.items()}
         urls["down"] = "http://127.0.0.1:1/graphql"
         self.transport = Transport(client=self.client, urls=urls, settings=self.settings)

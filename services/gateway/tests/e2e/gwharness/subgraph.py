@@ -106,6 +106,7 @@ class Subgraph:
         self.url = f"http://{name}/graphql"
         self.sdl = sdl
         self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []  # request headers, one dict per request
         # Misbehaviour knobs, set by tests.
         self.status: int = 200
         self.fixed_body: bytes | None = None
@@ -205,6 +206,7 @@ class Subgraph:
             if not message.get("more_body"):
                 break
         body = orjson.loads(b"".join(chunks))
+        self.headers.append({k.decode(): v.decode() for k, v in scope.get("headers", [])})
         self.requests.append(body)
         if self._arrivals is not None:
             async with self._arrivals:

@@ -1,0 +1,170 @@
+"""The gateway's FastAPI app: ``/graphql`` (GET and POST), ``/healthz``, ``/readyz``, ``/metrics``.
+
+``create_app(settings)`` loads the supergraph, opens the pooled subgraph client
+and builds the pipeline in the lifespan. Tests pass their own ``supergraph``,
+``planner`` and ``client`` (an ``httpx.AsyncClient`` mounting ASGI subgraphs).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.server.endpoint import GraphQLEndpoint
+from gateway.server.metrics import GatewayMetrics
+from gateway.server.runtime import Gateway, PlanFunction
+from gateway.settings import Settings
+from gateway.supergraph import Supergraph, load_supergraph
+from gateway.transport import Transport, build_client
+from servicekit.health import Readiness, health_router
+from servicekit.logs import request_id_var
+
+__all__ = ["create_app", "default_planner", "subgraph_urls"]
+
+_log = logging.getLogger("gateway.request")
+
+
+def subgraph_urls(supergraph: Supergraph, settings: Settings) -> dict[str, str]:
+    """Routing URLs by graph name: the supergraph's, overridden by settings."""
+    return {g.name: settings.subgraph_urls.get(g.name, g.url) for g in supergraph.graphs}
+
+
+def default_planner(supergraph: Supergraph) -> PlanFunction:
+    """The planner package's entry point for ``supergraph``."""
+    module: Any = importlib.import_module("gateway.planner")
+    planner = module.QueryPlanner(supergraph)
+
+    def plan(operation: Any, labels: frozenset[str]) -> Any:
+        return planner.plan(operation, labels)
+
+    return plan
+
+
+class _RequestLog:
+    """Request id (``x-request-id`` in and out) and one summary log line per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else None
+        request_id = request_id or uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            if scope.get("path") == "/graphql":
+                _log.info(
+                    "request",
+                    extra={
+                        "method": scope.get("method"),
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
+            request_id_var.reset(token)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    supergraph: Supergraph | None = None,
+    planner: PlanFunction | None = None,
+    client: httpx.AsyncClient | None = None,
+) -> FastAPI:
+    """Build the gateway app; resources are opened and closed in the lifespan."""
+    settings.check_production()
+    metrics = GatewayMetrics()
+    readiness = Readiness()
+    holder: dict[str, Gateway] = {}
+
+    async def supergraph_loaded() -> None:
+        if "gateway" not in holder:
+            raise RuntimeError("supergraph not loaded")
+
+    readiness.add("supergraph", supergraph_loaded)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            loaded = supergraph
+            if loaded is None:
+                if settings.supergraph_path is None:
+                    raise RuntimeError("GATEWAY_SUPERGRAPH_PATH is not set")
+                loaded = load_supergraph(settings.supergraph_path.read_text(encoding="utf-8"))
+            http = client
+            if http is None:
+                http = await stack.enter_async_context(build_client(settings))
+            transport = Transport(
+                client=http,
+                urls=subgraph_urls(loaded, settings),
+                settings=settings,
+                observer=metrics.observe_fetch,
+            )
+            gateway = Gateway(
+                settings=settings,
+                supergraph=loaded,
+                transport=transport,
+                planner=planner or default_planner(loaded),
+                metrics=metrics,
+            )
+            holder["gateway"] = gateway
+            _log.info("supergraph loaded", extra={"graphs": list(loaded.graph_names)})
+            try:
+                yield
+            finally:
+                holder.clear()
+
+    metrics.watch_cache("request", lambda: holder["gateway"].operations if holder else None)
+    metrics.watch_cache("plan", lambda: holder["gateway"].plans if holder else None)
+
+    app = FastAPI(
+        title="gateway", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    app.state.gateway = holder
+
+    endpoint = GraphQLEndpoint(
+        gateway=lambda: holder.get("gateway"), metrics=metrics, max_body=settings.max_body_bytes
+    )
+    app.add_api_route(
+        "/graphql",
+        endpoint,
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
+    )
+    app.include_router(health_router(readiness))
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(metrics.service.registry), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_middleware(_RequestLog)
+    return app
