@@ -211,9 +211,9 @@ def _instructions(dockerfile: Path) -> list[tuple[str, str]]:
     return out
 
 
-def check_dockerfile(contract: ServiceContract) -> list[str]:
+def check_dockerfile(contract: ServiceContract, path: Path | None = None) -> list[str]:
     """The image builds the right package in cached layers and runs it unprivileged."""
-    path = contract.folder / "Dockerfile"
+    path = path or contract.folder / "Dockerfile"
     where = f"services/{contract.name}/Dockerfile"
     if not path.is_file():
         return [f"{where}: missing"]

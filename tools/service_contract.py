@@ -66,19 +66,8 @@ PENDING: Mapping[str, frozenset[str]] = {
     # The outbox relay's target (architecture: "a transactional outbox").
     "payments": frozenset({"PAYMENTS_EVENTS_URL"}),
     "delivery": frozenset({"DELIVERY_EVENTS_URL"}),
-    # Gateway auth, logging and the Redis-backed shared stores.
-    "gateway": frozenset(
-        {
-            "ENV",
-            "GATEWAY_LOG_LEVEL",
-            "GATEWAY_LOG_FORMAT",
-            "GATEWAY_JWT_SECRET",
-            "GATEWAY_JWT_ISSUER",
-            "GATEWAY_JWT_AUDIENCE",
-            "GATEWAY_JWT_JWKS_URL",
-            "GATEWAY_REDIS_URL",
-        }
-    ),
+    # The gateway's Redis-backed shared stores.
+    "gateway": frozenset({"GATEWAY_REDIS_URL"}),
 }
 
 

@@ -30,7 +30,7 @@ def helm() -> Path:
 def run_checker(charts_dir: Path) -> subprocess.CompletedProcess[str]:
     uv = shutil.which("uv")
     command = [uv, "run", "--quiet", "--with", VALIDATOR_REQUIREMENT] if uv else []
-    return subprocess.run(  # noqa: S603 - our own checker
+    return subprocess.run(
         [*command, sys.executable if not uv else "python", "-m", "tools.charts_check",
          "--charts-dir", str(charts_dir), "--tools-dir", str(ROOT / ".tools")],
         cwd=ROOT, capture_output=True, text=True, check=False, timeout=300,
@@ -66,43 +66,17 @@ def test_the_repository_charts_pass(helm: Path) -> None:
     assert "11 renderings" in result.stdout
 
 
-def test_a_misspelt_field_names_the_object_and_field(helm: Path, tmp_path: Path) -> None:
-    charts = copy_charts(tmp_path, "common", "events")
-    edit(
-        charts / "common/templates/_deployment.tpl", "revisionHistoryLimit:", "revisionHistoryLimt:"
-    )
-    result = run_checker(charts)
-    assert result.returncode == 1
-    assert (
-        "charts/events [default] Deployment/events: spec.revisionHistoryLimt: unknown field"
-        in result.stdout
-    )
-
-
-def test_a_missing_probe_names_the_object_and_field(helm: Path, tmp_path: Path) -> None:
-    charts = copy_charts(tmp_path, "common", "events")
-    edit(charts / "common/templates/_deployment.tpl", "readinessProbe:", "x-removed:")
-    result = run_checker(charts)
-    assert result.returncode == 1
-    assert (
-        "charts/events [production] Deployment/events: "
-        "spec.template.spec.containers[0].readinessProbe: missing"
-    ) in result.stdout
-
-
-def test_a_literal_secret_in_a_chart_fails(helm: Path, tmp_path: Path) -> None:
-    charts = copy_charts(tmp_path, "common", "events")
+@pytest.fixture(scope="module")
+def broken_templates(helm: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One checker run over a copy with four independent template breakages."""
+    charts = copy_charts(tmp_path_factory.mktemp("broken"), "common", "events")
+    deployment = charts / "common/templates/_deployment.tpl"
+    edit(deployment, "revisionHistoryLimit:", "revisionHistoryLimt:")  # a typo in a field name
+    edit(deployment, "readinessProbe:", "x-removed:")  # a missing probe
     (charts / "events/templates/secret.yaml").write_text(
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: leaked\n"
         "stringData:\n  jwt-secret: s3cr3t\n"
     )
-    result = run_checker(charts)
-    assert result.returncode == 1
-    assert "Secret/leaked: stringData: Secret holds a literal value" in result.stdout
-
-
-def test_production_values_without_a_pdb_fail(helm: Path, tmp_path: Path) -> None:
-    charts = copy_charts(tmp_path, "common", "events")
     edit(
         charts / "events/values-production.yaml",
         "  enabled: true\n  minAvailable: 1",
@@ -110,23 +84,40 @@ def test_production_values_without_a_pdb_fail(helm: Path, tmp_path: Path) -> Non
     )
     result = run_checker(charts)
     assert result.returncode == 1
+    return result.stdout
+
+
+def test_a_misspelt_field_names_the_object_and_field(broken_templates: str) -> None:
     assert (
-        "charts/events [production] Deployment/events: spec: no PodDisruptionBudget in production"
-        in result.stdout
+        "charts/events [default] Deployment/events: spec.revisionHistoryLimt: unknown field"
+        in broken_templates
     )
 
 
-def test_a_misspelt_value_is_refused_by_the_values_schema(helm: Path, tmp_path: Path) -> None:
+def test_a_missing_probe_names_the_object_and_field(broken_templates: str) -> None:
+    assert (
+        "charts/events [production] Deployment/events: "
+        "spec.template.spec.containers[0].readinessProbe: missing"
+    ) in broken_templates
+
+
+def test_a_literal_secret_in_a_chart_fails(broken_templates: str) -> None:
+    assert "Secret/leaked: stringData: Secret holds a literal value" in broken_templates
+
+
+def test_production_values_without_a_pdb_fail(broken_templates: str) -> None:
+    assert (
+        "charts/events [production] Deployment/events: spec: no PodDisruptionBudget in production"
+        in broken_templates
+    )
+    assert "charts/events [default] Deployment/events: spec: no PodDisruptionBudget" not in (
+        broken_templates
+    )
+
+
+def test_bad_values_are_refused_by_the_values_schema(helm: Path, tmp_path: Path) -> None:
     charts = copy_charts(tmp_path, "common", "events")
     edit(charts / "events/values.yaml", "replicaCount: 1", "replicaCont: 1")
-    result = run_checker(charts)
-    assert result.returncode == 1
-    assert "charts/events [default] chart events: helm lint:" in result.stdout
-    assert "'replicaCont' not allowed" in result.stdout
-
-
-def test_a_hardening_value_cannot_be_weakened(helm: Path, tmp_path: Path) -> None:
-    charts = copy_charts(tmp_path, "common", "events")
     edit(
         charts / "events/values.yaml",
         "readOnlyRootFilesystem: true",
@@ -134,4 +125,6 @@ def test_a_hardening_value_cannot_be_weakened(helm: Path, tmp_path: Path) -> Non
     )
     result = run_checker(charts)
     assert result.returncode == 1
-    assert "readOnlyRootFilesystem" in result.stdout
+    assert "charts/events [default] chart events: helm lint:" in result.stdout
+    assert "additional properties 'replicaCont' not allowed" in result.stdout
+    assert "/securityContext/readOnlyRootFilesystem" in result.stdout
