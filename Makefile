@@ -70,3 +70,20 @@ bench-events: $(SYNCED) ## events search and saveEvent benchmark (1 000 000 rows
 .PHONY: clean
 clean: ## remove local state (.venv, .tools, .data)
 	rm -rf .venv .tools .data .mypy_cache .ruff_cache .pytest_cache
+
+# --- deployment: images, compose, charts (owned by the deployment work; see docs/operations.md) ---
+KUBERNETES_VALIDATE := kubernetes-validate==1.37.0
+IMAGES := events payments delivery gateway
+TAG ?= local
+
+.PHONY: compose-check
+compose-check: $(SYNCED) ## docker-compose.yml against the compose spec, and compose + Dockerfiles against the services
+	$(UV) run --frozen python -m tools.compose_check
+
+.PHONY: charts-check
+charts-check: $(SYNCED) ## helm lint/template every chart, Kubernetes schemas, policies (helm cached in .tools/)
+	$(UV) run --frozen --with $(KUBERNETES_VALIDATE) python -m tools.charts_check
+
+.PHONY: images
+images: ## docker build every service image as platform/<service>:$(TAG) (needs a Docker engine)
+	for s in $(IMAGES); do docker build -f services/$$s/Dockerfile -t platform/$$s:$(TAG) . || exit 1; done
