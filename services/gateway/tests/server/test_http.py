@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 import pytest
 from gwharness import Subgraph
-from gwharness.gatewayapp import GatewayClient, running_gateway, single_graph_planner
+from gwharness.gatewayapp import GatewayClient, running_gateway
 
 SUPERGRAPH = """
 schema
@@ -69,7 +69,7 @@ def hello_subgraph() -> Subgraph:
 @pytest.fixture
 async def gw() -> AsyncIterator[GatewayClient]:
     async with running_gateway(
-        SUPERGRAPH, [hello_subgraph()], planner=single_graph_planner("hello")
+        SUPERGRAPH, [hello_subgraph()]
     ) as client:
         yield client
 
@@ -232,7 +232,6 @@ async def test_a_body_over_the_limit_is_413() -> None:
     async with running_gateway(
         SUPERGRAPH,
         [hello_subgraph()],
-        planner=single_graph_planner("hello"),
         max_body_bytes=1024,
     ) as gw:
         response = await _post(gw, {"query": "{ count }" + " " * 2000})
@@ -244,7 +243,6 @@ async def test_a_stopped_subgraph_is_a_200_with_a_coded_error() -> None:
     async with running_gateway(
         SUPERGRAPH,
         [],
-        planner=single_graph_planner("hello"),
         subgraph_urls={"hello": "http://127.0.0.1:1/graphql"},
     ) as gw:
         response = await _post(gw, {"query": "{ count whoami }"}, accept=GRAPHQL_RESPONSE)

@@ -7,13 +7,11 @@ and builds the pipeline in the lifespan. Tests pass their own ``supergraph``,
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -21,6 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.planner import Planner
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.metrics import GatewayMetrics
 from gateway.server.runtime import Gateway, PlanFunction
@@ -41,14 +40,9 @@ def subgraph_urls(supergraph: Supergraph, settings: Settings) -> dict[str, str]:
 
 
 def default_planner(supergraph: Supergraph) -> PlanFunction:
-    """The planner package's entry point for ``supergraph``."""
-    module: Any = importlib.import_module("gateway.planner")
-    planner = module.QueryPlanner(supergraph)
-
-    def plan(operation: Any, labels: frozenset[str]) -> Any:
-        return planner.plan(operation, labels)
-
-    return plan
+    """The planner for ``supergraph``, uncached: the server's ``PlanCache`` caches."""
+    planner = Planner(supergraph, cache_size=1)
+    return planner.build
 
 
 class _RequestLog:

@@ -8,37 +8,14 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from graphql import print_ast
 
-from gateway.operation import Field, NormalizedOperation, to_document
-from gateway.plan import Fetch, QueryPlan
 from gateway.server import PlanFunction, create_app
 from gateway.settings import Settings
 from gateway.supergraph import Supergraph, load_supergraph
 from gwharness.net import upstream_client
 from gwharness.subgraph import Subgraph
 
-__all__ = ["GatewayClient", "running_gateway", "single_graph_planner"]
-
-
-def single_graph_planner(graph: str) -> PlanFunction:
-    """A correct planner for a supergraph with one subgraph: one root fetch of the
-    operation as normalized (server tests use it to focus on HTTP behaviour)."""
-
-    def plan(operation: NormalizedOperation, _labels: frozenset[str]) -> QueryPlan:
-        selections = tuple(
-            s
-            for s in operation.planned_selections
-            if not (isinstance(s, Field) and s.name == "__typename")
-        )
-        if not selections:
-            return QueryPlan(None, operation.kind, operation)
-        doc = to_document(operation.kind, None, operation.variable_definitions, selections)
-        variables = tuple(sorted(v.variable.name.value for v in operation.variable_definitions))
-        fetch = Fetch(graph, print_ast(doc), None, operation.kind, variables, None, 0)
-        return QueryPlan(fetch, operation.kind, operation)
-
-    return plan
+__all__ = ["GatewayClient", "running_gateway"]
 
 
 class GatewayClient:
