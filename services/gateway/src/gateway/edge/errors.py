@@ -6,6 +6,7 @@
     ├── LimitExceeded                a request-shape limit (depth, aliases, tokens, cost, ...)
     ├── PersistedQueryError          APQ / trusted documents (PERSISTED_QUERY_*)
     ├── CsrfRejected                 a simple (no-preflight) request without a preflight header
+    ├── UnauthorizedOperation        authorization in reject mode: some field was unauthorized
     └── EdgeConfigError              bad edge configuration (at startup, never sent to clients)
 
 ``CircuitOpenError`` (in ``resilience``) is deliberately a transport error instead, so that
@@ -16,7 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["CsrfRejected", "EdgeConfigError", "EdgeError", "LimitExceeded", "PersistedQueryError"]
+__all__ = [
+    "CsrfRejected",
+    "EdgeConfigError",
+    "EdgeError",
+    "LimitExceeded",
+    "PersistedQueryError",
+    "UnauthorizedOperation",
+]
 
 
 class EdgeError(Exception):
@@ -64,6 +72,10 @@ class PersistedQueryError(EdgeError):
 
 class CsrfRejected(EdgeError):
     """A request a browser could send cross-site without a CORS preflight."""
+
+
+class UnauthorizedOperation(EdgeError):
+    """Reject mode: the operation selects fields the caller may not see (paths listed)."""
 
 
 class EdgeConfigError(ValueError):
