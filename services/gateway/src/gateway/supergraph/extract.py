@@ -145,10 +145,15 @@ def _build(sdl: str) -> GraphQLSchema:
 
 
 def extract_subgraph_schema(sg: Supergraph, graph: str) -> GraphQLSchema:
-    """``graph``'s view as a graphql-core schema (cached per SDL)."""
+    """``graph``'s view as a graphql-core schema (cached on the supergraph)."""
+    cached = sg.extracted.get(graph)
+    if cached is not None:
+        return cached
     sdl = extract_subgraph_sdl(sg, graph)
     try:
-        return _build(sdl)
+        schema = _build(sdl)
     except Exception as err:
         msg = f"cannot build the extracted schema of {graph}: {err}"
         raise SupergraphError(msg) from err
+    sg.extracted[graph] = schema
+    return schema

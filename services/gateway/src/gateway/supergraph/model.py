@@ -129,6 +129,7 @@ class Supergraph:
     override_labels: frozenset[str] = frozenset()
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # coordinate -> tag names
     auth: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)
+    extracted: dict[str, GraphQLSchema] = field(default_factory=dict)  # cache of §1.7 views
 
     # --- graphs ---------------------------------------------------------------------
     @property

@@ -1,0 +1,294 @@
+"""Planning @requires: post-requires steps, arguments, chains, conditions."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from gateway.plan import MISSING, project
+from gateway.planner import iter_fetches
+from qpkit import fixture, plan, plan_text, supergraph
+
+PLATFORM = fixture("platform.graphql")
+
+SHOP = supergraph(
+    "inventory pricing shipping",
+    """
+type Query
+  @join__type(graph: INVENTORY) @join__type(graph: PRICING) @join__type(graph: SHIPPING)
+{
+  items: [Item!]! @join__field(graph: INVENTORY)
+}
+type Item
+  @join__type(graph: INVENTORY, key: "id")
+  @join__type(graph: PRICING, key: "id")
+  @join__type(graph: SHIPPING, key: "id")
+{
+  id: ID!
+  weight: Int @join__field(graph: INVENTORY) @join__field(graph: SHIPPING, external: true)
+  price(currency: String = "USD"): Int
+    @join__field(graph: PRICING)
+    @join__field(graph: SHIPPING, external: true)
+  size: Int @join__field(graph: PRICING) @join__field(graph: SHIPPING, external: true)
+  shippingCost: Int
+    @join__field(graph: SHIPPING, requires: "weight price(currency: \\"EUR\\")")
+  insurance: Int
+    @join__field(graph: PRICING, requires: "shippingCost")
+    @join__field(graph: SHIPPING, external: true)
+  label: String @join__field(graph: SHIPPING, requires: "size")
+}
+""",
+)
+
+
+def test_the_design_example_plan() -> None:
+    """The running example of the design (§4.7, §5), byte for byte."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "delivery") {
+              {
+                deliveries {
+                  address
+                  payment { __typename id }
+                }
+              }
+            },
+            Parallel {
+              Sequence {
+                Flatten(path: "deliveries.@.payment") {
+                  Fetch(service: "payments") {
+                    { ... on Payment { __typename id } } =>
+                    { ... on Payment { amountCents status } }
+                  },
+                },
+                Flatten(path: "deliveries.@.payment") {
+                  Fetch(service: "delivery") {
+                    { ... on Payment { __typename id status } } =>
+                    { ... on Payment { shippable } }
+                  },
+                },
+              },
+              Flatten(path: "deliveries.@.payment") {
+                Fetch(service: "events") {
+                  { ... on Payment { __typename id } } =>
+                  { ... on Payment { events { message } } }
+                },
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(PLATFORM, 'query Board { deliveries { address payment { amountCents shippable events { message } } } }') == expected
+
+
+def test_requirements_from_two_graphs_with_arguments() -> None:
+    """weight comes from inventory, price(currency: EUR) from pricing, exactly as written."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "inventory") {
+              {
+                items {
+                  weight
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "items.@") {
+              Fetch(service: "pricing") {
+                { ... on Item { __typename id } } =>
+                { ... on Item { price(currency: "EUR") } }
+              },
+            },
+            Flatten(path: "items.@") {
+              Fetch(service: "shipping") {
+                { ... on Item { __typename id weight price } } =>
+                { ... on Item { shippingCost } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(SHOP, '{ items { shippingCost } }') == expected
+
+
+def test_a_required_argument_conflicting_with_the_client_is_aliased() -> None:
+    """The client's price and the required price(EUR) share a fetch; the internal one is aliased."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "inventory") {
+              {
+                items {
+                  __typename
+                  id
+                  weight
+                }
+              }
+            },
+            Flatten(path: "items.@") {
+              Fetch(service: "pricing") {
+                { ... on Item { __typename id } } =>
+                { ... on Item { price _qp0_price: price(currency: "EUR") } }
+              },
+            },
+            Flatten(path: "items.@") {
+              Fetch(service: "shipping") {
+                { ... on Item { __typename id weight price } } =>
+                { ... on Item { shippingCost } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(SHOP, '{ items { price shippingCost } }') == expected
+
+
+def test_a_three_level_requires_chain() -> None:
+    """insurance requires shippingCost, which requires weight and price."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "inventory") {
+              {
+                items {
+                  weight
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "items.@") {
+              Fetch(service: "pricing") {
+                { ... on Item { __typename id } } =>
+                { ... on Item { price(currency: "EUR") } }
+              },
+            },
+            Flatten(path: "items.@") {
+              Fetch(service: "shipping") {
+                { ... on Item { __typename id weight price } } =>
+                { ... on Item { shippingCost } }
+              },
+            },
+            Flatten(path: "items.@") {
+              Fetch(service: "pricing") {
+                { ... on Item { __typename id shippingCost } } =>
+                { ... on Item { insurance } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(SHOP, '{ items { insurance } }') == expected
+
+
+def test_requires_under_include_are_conditioned() -> None:
+    """With @include($v) false nothing beyond the root fetch runs."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "inventory") {
+              {
+                items {
+                  weight
+                  __typename
+                  id
+                }
+              }
+            },
+            Include(if: $v) {
+              Sequence {
+                Flatten(path: "items.@") {
+                  Fetch(service: "pricing") {
+                    { ... on Item { __typename id } } =>
+                    { ... on Item { price(currency: "EUR") } }
+                  },
+                },
+                Flatten(path: "items.@") {
+                  Fetch(service: "shipping") {
+                    { ... on Item { __typename id weight price } } =>
+                    { ... on Item { shippingCost } }
+                  },
+                },
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(SHOP, 'query ($v: Boolean!) { items { weight shippingCost @include(if: $v) } }') == expected
+
+
+def test_two_requiring_fields_share_one_post_requires_step() -> None:
+    """label and shippingCost both go to one shipping step; their requirements to one pricing step."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "inventory") {
+              {
+                items {
+                  __typename
+                  id
+                  weight
+                }
+              }
+            },
+            Flatten(path: "items.@") {
+              Fetch(service: "pricing") {
+                { ... on Item { __typename id } } =>
+                { ... on Item { size price(currency: "EUR") } }
+              },
+            },
+            Flatten(path: "items.@") {
+              Fetch(service: "shipping") {
+                { ... on Item { __typename id size weight price } } =>
+                { ... on Item { label shippingCost } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(SHOP, '{ items { label shippingCost } }') == expected
+
+
+def test_the_aliased_requirement_is_read_from_the_alias_and_sent_under_its_name() -> None:
+    """The representation reads _qp0_price from the data and sends it as price."""
+    fetches = list(iter_fetches(plan(SHOP, "{ items { price shippingCost } }")))
+    pricing, shipping = fetches[1], fetches[2]
+    assert pricing.internal_aliases == ((("_qp0_price",), "price"),)
+    assert shipping.requires is not None
+    fields = shipping.requires.fragments[0].fields
+    assert [(f.key, f.source) for f in fields] == [
+        ("__typename", "__typename"),
+        ("id", "id"),
+        ("weight", "weight"),
+        ("price", "_qp0_price"),
+    ]
+    entity = {"__typename": "Item", "id": "1", "weight": 3, "price": 10, "_qp0_price": 9}
+    assert project(shipping.requires, entity) == {
+        "__typename": "Item",
+        "id": "1",
+        "weight": 3,
+        "price": 9,
+    }
+
+
+def test_a_nullable_requirement_that_is_null_is_sent_as_null() -> None:
+    """weight is nullable: null is sent; a missing weight (failed producer) drops the entity."""
+    shipping = list(iter_fetches(plan(SHOP, "{ items { shippingCost } }")))[2]
+    assert shipping.requires is not None
+    entity = {"__typename": "Item", "id": "1", "weight": None, "price": 9}
+    assert project(shipping.requires, entity) == entity
+    assert project(shipping.requires, {"__typename": "Item", "id": "1", "price": 9}) is MISSING
