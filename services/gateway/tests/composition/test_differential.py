@@ -56,7 +56,7 @@ def _install_apollo() -> None:
     npm = shutil.which("npm")
     if npm is None:
         pytest.skip("npm is not installed: cannot run Apollo's composition")
-    done = subprocess.run(  # noqa: S603 - fixed command, our own folder
+    done = subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund"],
         cwd=NODE_DIR,
         capture_output=True,
@@ -66,7 +66,8 @@ def _install_apollo() -> None:
     )
     if done.returncode != 0:
         pytest.skip(
-            f"npm could not install @apollo/composition (registry unreachable?): {done.stderr[-500:]}"
+            "npm could not install @apollo/composition (registry unreachable?): "
+            + done.stderr[-500:]
         )
 
 
@@ -80,7 +81,7 @@ def apollo() -> dict[str, Any]:
         folder.name: [{"name": s.name, "url": s.url, "sdl": s.sdl} for s in _sources(folder)]
         for folder in SCENARIOS
     }
-    done = subprocess.run(  # noqa: S603 - fixed command, our own script
+    done = subprocess.run(
         [node, "compose.mjs"],
         cwd=NODE_DIR,
         input=json.dumps(payload),

@@ -7,16 +7,21 @@ schema and to walk it for satisfiability; tests compare it with Apollo's.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TypeVar
+
 from graphql import (
+    ConstDirectiveNode,
     DefinitionNode,
     DirectiveDefinitionNode,
-    DirectiveNode,
     DocumentNode,
     EnumTypeDefinitionNode,
+    EnumValueDefinitionNode,
+    FieldDefinitionNode,
     GraphQLSchema,
     InputObjectTypeDefinitionNode,
+    InputValueDefinitionNode,
     InterfaceTypeDefinitionNode,
-    NamedTypeNode,
     ObjectTypeDefinitionNode,
     SchemaDefinitionNode,
     TypeDefinitionNode,
@@ -33,103 +38,70 @@ _FEATURE_DIRECTIVES = frozenset(
 _FEATURE_PREFIXES = ("join__", "link__", "requiresScopes__", "policy__", "core__")
 
 
-def _keep_directives(
-    nodes: tuple[DirectiveNode, ...] | None, drop: set[str]
-) -> tuple[DirectiveNode, ...]:
-    return tuple(
-        d
-        for d in nodes or ()
-        if d.name.value not in drop and not d.name.value.startswith(_FEATURE_PREFIXES)
-    )
+def _feature(name: str) -> bool:
+    return name in _FEATURE_DIRECTIVES or name.startswith(_FEATURE_PREFIXES)
 
 
-def _inaccessible(node: object) -> bool:
-    return any(d.name.value == "inaccessible" for d in getattr(node, "directives", None) or ())
+def _kept(nodes: tuple[ConstDirectiveNode, ...] | None) -> tuple[ConstDirectiveNode, ...]:
+    return tuple(d for d in nodes or () if not _feature(d.name.value))
 
 
-def api_schema_document(
-    supergraph_sdl: str, *, extra_drop: frozenset[str] = frozenset()
-) -> DocumentNode:
+def _inaccessible(nodes: tuple[ConstDirectiveNode, ...] | None) -> bool:
+    return any(d.name.value == "inaccessible" for d in nodes or ())
+
+
+_N = TypeVar("_N", InputValueDefinitionNode, FieldDefinitionNode, EnumValueDefinitionNode)
+
+
+def _visible(nodes: tuple[_N, ...] | None) -> tuple[_N, ...]:
+    """Copies of the accessible elements, without feature directives."""
+    out: list[_N] = []
+    for node in nodes or ():
+        if _inaccessible(node.directives):
+            continue
+        out.append(replace(node, directives=_kept(node.directives)))
+    return tuple(out)
+
+
+def _visible_fields(
+    nodes: tuple[FieldDefinitionNode, ...] | None,
+) -> tuple[FieldDefinitionNode, ...]:
+    return tuple(replace(f, arguments=_visible(f.arguments)) for f in _visible(nodes))
+
+
+def _type(node: TypeDefinitionNode, hidden: set[str]) -> TypeDefinitionNode:
+    directives = _kept(node.directives)
+    if isinstance(node, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode):
+        interfaces = tuple(i for i in node.interfaces or () if i.name.value not in hidden)
+        fields = _visible_fields(node.fields)
+        return replace(node, directives=directives, interfaces=interfaces, fields=fields)
+    if isinstance(node, InputObjectTypeDefinitionNode):
+        return replace(node, directives=directives, fields=_visible(node.fields))
+    if isinstance(node, EnumTypeDefinitionNode):
+        return replace(node, directives=directives, values=_visible(node.values))
+    if isinstance(node, UnionTypeDefinitionNode):
+        members = tuple(t for t in node.types or () if t.name.value not in hidden)
+        return replace(node, directives=directives, types=members)
+    return replace(node, directives=directives)
+
+
+def api_schema_document(supergraph_sdl: str) -> DocumentNode:
     document = parse(supergraph_sdl, no_location=True)
-    drop = set(_FEATURE_DIRECTIVES | extra_drop)
     hidden = {
         d.name.value
         for d in document.definitions
         if isinstance(d, TypeDefinitionNode)
-        and (_inaccessible(d) or d.name.value.startswith(_FEATURE_PREFIXES))
+        and (_inaccessible(d.directives) or d.name.value.startswith(_FEATURE_PREFIXES))
     }
     out: list[DefinitionNode] = []
     for d in document.definitions:
         if isinstance(d, SchemaDefinitionNode):
-            out.append(d.__class__(operation_types=d.operation_types, directives=()))
-            continue
-        if isinstance(d, DirectiveDefinitionNode):
-            name = d.name.value
-            if name in drop or name.startswith(_FEATURE_PREFIXES) or name in ("defer", "stream"):
-                continue
-            out.append(d)
-            continue
-        if not isinstance(d, TypeDefinitionNode) or d.name.value in hidden:
-            continue
-        kwargs: dict[str, object] = {
-            "name": d.name,
-            "description": d.description,
-            "directives": _keep_directives(d.directives, drop),
-        }
-        if isinstance(d, ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode):
-            kwargs["interfaces"] = tuple(
-                i for i in d.interfaces or () if i.name.value not in hidden
-            )
-            kwargs["fields"] = tuple(
-                f.__class__(
-                    name=f.name,
-                    description=f.description,
-                    type=f.type,
-                    arguments=tuple(
-                        a.__class__(
-                            name=a.name,
-                            description=a.description,
-                            type=a.type,
-                            default_value=a.default_value,
-                            directives=_keep_directives(a.directives, drop),
-                        )
-                        for a in f.arguments or ()
-                        if not _inaccessible(a)
-                    ),
-                    directives=_keep_directives(f.directives, drop),
-                )
-                for f in d.fields or ()
-                if not _inaccessible(f)
-            )
-        elif isinstance(d, InputObjectTypeDefinitionNode):
-            kwargs["fields"] = tuple(
-                f.__class__(
-                    name=f.name,
-                    description=f.description,
-                    type=f.type,
-                    default_value=f.default_value,
-                    directives=_keep_directives(f.directives, drop),
-                )
-                for f in d.fields or ()
-                if not _inaccessible(f)
-            )
-        elif isinstance(d, EnumTypeDefinitionNode):
-            kwargs["values"] = tuple(
-                v.__class__(
-                    name=v.name,
-                    description=v.description,
-                    directives=_keep_directives(v.directives, drop),
-                )
-                for v in d.values or ()
-                if not _inaccessible(v)
-            )
-        elif isinstance(d, UnionTypeDefinitionNode):
-            kwargs["types"] = tuple(
-                t
-                for t in d.types or ()
-                if isinstance(t, NamedTypeNode) and t.name.value not in hidden
-            )
-        out.append(d.__class__(**kwargs))
+            out.append(replace(d, directives=()))
+        elif isinstance(d, DirectiveDefinitionNode):
+            if not _feature(d.name.value) and d.name.value not in ("defer", "stream"):
+                out.append(d)
+        elif isinstance(d, TypeDefinitionNode) and d.name.value not in hidden:
+            out.append(_type(d, hidden))
     return DocumentNode(definitions=tuple(out))
 
 

@@ -58,31 +58,26 @@ def _fail(
     return CompositionFailure(tuple(errors), tuple(hints))
 
 
-def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
-    """Compose subgraphs into a supergraph; never raises for bad input."""
+def _check_names(subgraphs: Sequence[SubgraphSource]) -> list[CompositionError]:
     errors: list[CompositionError] = []
     if not subgraphs:
-        return _fail([CompositionError("NO_SUBGRAPHS", "No subgraphs to compose.")])
+        errors.append(CompositionError("NO_SUBGRAPHS", "No subgraphs to compose."))
     names = [s.name for s in subgraphs]
     for name in sorted(set(names)):
         if names.count(name) > 1:
-            errors.append(
-                CompositionError(
-                    "INVALID_SUBGRAPH_NAME",
-                    f'A subgraph named "{name}" is given more than once.',
-                    (name,),
-                )
-            )
-        if not name or name == "_":
-            errors.append(
-                CompositionError(
-                    "INVALID_SUBGRAPH_NAME", f'Invalid subgraph name "{name}".', (name,)
-                )
-            )
-    if errors:
-        return _fail(errors)
+            message = f'A subgraph named "{name}" is given more than once.'
+            errors.append(CompositionError("INVALID_SUBGRAPH_NAME", message, (name,)))
+        if not name.strip() or name == "_":
+            message = f'Invalid subgraph name "{name}".'
+            errors.append(CompositionError("INVALID_SUBGRAPH_NAME", message, (name,)))
+    return errors
+
+
+def _read(subgraphs: Sequence[SubgraphSource]) -> tuple[list[Input], list[CompositionError]]:
+    """Read and check every subgraph alone, in name order."""
+    errors: list[CompositionError] = []
     inputs: list[Input] = []
-    enum_names = graph_enum_names(sorted(names))
+    enum_names = graph_enum_names(sorted(s.name for s in subgraphs))
     for source in sorted(subgraphs, key=lambda s: s.name):
         subgraph, problems = build_subgraph(source)
         errors.extend(problems)
@@ -92,38 +87,50 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
         found, usage = validate_subgraph(subgraph)
         errors.extend(found)
         inputs.append(Input(subgraph, usage, enum_names[source.name]))
-    if errors:
-        return _fail(errors)
-    supergraph, report = merge_subgraphs(inputs)
-    for sub in (i.subgraph for i in inputs):
+    return inputs, errors
+
+
+def _features(supergraph: Supergraph, subgraphs: list[Subgraph]) -> None:
+    """Linked features in Apollo's order: per subgraph, in `FEATURE_ORDER`."""
+    for sub in subgraphs:
         used = sub.applied_names()
         for feature in FEATURE_ORDER:
             wanted = used & {feature, "listSize"} if feature == "cost" else used & {feature}
             if wanted and feature not in supergraph.features:
                 supergraph.features.append(feature)
+
+
+def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
+    """Compose subgraphs into a supergraph; never raises for bad input."""
+    errors = _check_names(subgraphs)
+    if errors:
+        return _fail(errors)
+    inputs, errors = _read(subgraphs)
+    if errors:
+        return _fail(errors)
+    supergraph, report = merge_subgraphs(inputs)
+    _features(supergraph, [i.subgraph for i in inputs])
     _merge_directives(supergraph, [i.subgraph for i in inputs], report)
     if not any(t.fields for n, t in supergraph.types.items() if n == "Query"):
-        report.error(
-            "NO_QUERIES",
-            "No queries found in any subgraph: a supergraph must have a query root type.",
-            [],
-        )
+        message = "No queries found in any subgraph: a supergraph must have a query root type."
+        report.error("NO_QUERIES", message, [])
+    if not report.errors:
+        report.errors.extend(check_inaccessible(supergraph))
     if report.errors:
         return _fail(report.errors, report.hints)
-    report.errors.extend(check_inaccessible(supergraph))
-    if report.errors:
-        return _fail(report.errors, report.hints)
+    return _finish(supergraph, inputs, report)
+
+
+def _finish(supergraph: Supergraph, inputs: list[Input], report: Reporter) -> CompositionResult:
     sdl = print_supergraph(supergraph)
     try:
         schema = api_schema(sdl)
     except (GraphQLError, TypeError) as exc:
-        return _fail(
-            [CompositionError("INVALID_GRAPHQL", f"The merged API schema is invalid: {exc}")],
-            report.hints,
-        )
-    report.errors.extend(check_satisfiability(supergraph, schema, inputs))
-    if report.errors:
-        return _fail(report.errors, report.hints)
+        error = CompositionError("INVALID_GRAPHQL", f"The merged API schema is invalid: {exc}")
+        return _fail([error], report.hints)
+    errors = check_satisfiability(supergraph, schema, inputs)
+    if errors:
+        return _fail(errors, report.hints)
     return CompositionSuccess(sdl, tuple(report.hints))
 
 

@@ -108,16 +108,35 @@ def _walk(
         base_kind = _kind(subgraph, fdef.type.base)
         if is_key and base_kind in ("interface", "union"):
             out.bad_type = True
-        if node.selection_set is None:
-            if base_kind not in _LEAF_KINDS:
-                out.problems.append(
-                    f'Field "{type_name}.{name}" of type "{fdef.type}" must have a selection of '
-                    "subfields."
-                )
-        elif base_kind in _LEAF_KINDS:
+        _descend(
+            subgraph,
+            f"{type_name}.{name}",
+            str(fdef.type),
+            base_kind,
+            node=node,
+            out=out,
+            is_key=is_key,
+        )
+
+
+def _descend(
+    subgraph: Subgraph,
+    coord: str,
+    type_text: str,
+    kind: str,
+    *,
+    node: FieldNode,
+    out: FieldSetCheck,
+    is_key: bool,
+) -> None:
+    if node.selection_set is None:
+        if kind not in _LEAF_KINDS:
             out.problems.append(
-                f'Field "{name}" must not have a selection since type "{fdef.type}" has no '
-                "subfields."
+                f'Field "{coord}" of type "{type_text}" must have a selection of subfields.'
             )
-        else:
-            _walk(subgraph, fdef.type.base, node.selection_set, out, is_key=is_key)
+    elif kind in _LEAF_KINDS:
+        out.problems.append(
+            f'Field "{coord}" must not have a selection since type "{type_text}" has no subfields.'
+        )
+    else:
+        _walk(subgraph, type_text.strip("[]!"), node.selection_set, out, is_key=is_key)

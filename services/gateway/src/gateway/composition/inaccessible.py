@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from .errors import CompositionError
 from .model import Applied
-from .supermodel import Supergraph
+from .supermodel import Supergraph, SuperInputValue, SuperType
 
 __all__ = ["check_inaccessible"]
 
@@ -13,77 +15,66 @@ def _hidden(applied: list[Applied]) -> bool:
     return any(a.name == "inaccessible" for a in applied)
 
 
-def check_inaccessible(sg: Supergraph) -> list[CompositionError]:
-    errors: list[CompositionError] = []
-    hidden_types = {n for n, t in sg.types.items() if _hidden(t.applied)}
+@dataclass(slots=True)
+class _Check:
+    hidden_types: set[str]
+    errors: list[CompositionError] = field(default_factory=list)
 
-    def error(code: str, message: str) -> None:
-        errors.append(CompositionError(code, message))
+    def error(self, code: str, message: str) -> None:
+        self.errors.append(CompositionError(code, message))
 
-    for root in sg.roots.values():
-        if root in hidden_types:
-            error(
-                "QUERY_ROOT_TYPE_INACCESSIBLE",
-                f'Type "{root}" is @inaccessible but is the root {root.lower()} type, which must '
-                "be in the API schema.",
-            )
-    for t in sg.types.values():
-        if t.name in hidden_types:
-            continue
-        fields = list(t.fields.values())
-        for f in fields:
+    def input_value(self, coord: str, value: SuperInputValue, what: str) -> None:
+        if _hidden(value.applied):
+            if value.type.kind == "non_null" and value.default is None:
+                self.error(
+                    "REQUIRED_INACCESSIBLE",
+                    f'{what} "{coord}" is @inaccessible but is required.',
+                )
+        elif value.type.base in self.hidden_types:
+            self.referenced(value.type.base, coord)
+
+    def referenced(self, type_name: str, coord: str) -> None:
+        self.error(
+            "REFERENCED_INACCESSIBLE",
+            f'Type "{type_name}" is @inaccessible but is referenced by "{coord}", which is in '
+            "the API schema.",
+        )
+
+    def type(self, t: SuperType) -> None:
+        for f in t.fields.values():
             coord = f"{t.name}.{f.name}"
             if _hidden(f.applied):
                 continue
-            if f.type.base in hidden_types:
-                error(
-                    "REFERENCED_INACCESSIBLE",
-                    f'Type "{f.type.base}" is @inaccessible but is referenced by "{coord}", '
-                    "which is in the API schema.",
-                )
+            if f.type.base in self.hidden_types:
+                self.referenced(f.type.base, coord)
             for a in f.args:
-                if _hidden(a.applied):
-                    if a.type.kind == "non_null" and a.default is None:
-                        error(
-                            "REQUIRED_INACCESSIBLE",
-                            f'Argument "{coord}({a.name}:)" is @inaccessible but is a required '
-                            "argument of its field.",
-                        )
-                elif a.type.base in hidden_types:
-                    error(
-                        "REFERENCED_INACCESSIBLE",
-                        f'Type "{a.type.base}" is @inaccessible but is referenced by '
-                        f'"{coord}({a.name}:)", which is in the API schema.',
-                    )
+                self.input_value(f"{coord}({a.name}:)", a, "Argument")
         for v in t.input_fields.values():
-            coord = f"{t.name}.{v.name}"
-            if _hidden(v.applied):
-                if v.type.kind == "non_null" and v.default is None:
-                    error(
-                        "REQUIRED_INACCESSIBLE",
-                        f'Input field "{coord}" is @inaccessible but is a required input field '
-                        "of its type.",
-                    )
-            elif v.type.base in hidden_types:
-                error(
-                    "REFERENCED_INACCESSIBLE",
-                    f'Type "{v.type.base}" is @inaccessible but is referenced by "{coord}", '
-                    "which is in the API schema.",
-                )
-        children: list[bool] = []
-        if t.kind in ("object", "interface"):
-            children = [_hidden(f.applied) for f in fields]
-        elif t.kind == "input":
-            children = [_hidden(v.applied) for v in t.input_fields.values()]
-        elif t.kind == "enum":
-            children = [_hidden(v.applied) for v in t.values.values()]
-        elif t.kind == "union":
-            children = [m in hidden_types for m in t.members]
+            self.input_value(f"{t.name}.{v.name}", v, "Input field")
+        children = (
+            [_hidden(f.applied) for f in t.fields.values()]
+            + [_hidden(v.applied) for v in t.input_fields.values()]
+            + [_hidden(v.applied) for v in t.values.values()]
+            + [m in self.hidden_types for m in t.members]
+        )
         if children and all(children):
-            error(
+            self.error(
                 "ONLY_INACCESSIBLE_CHILDREN",
-                f'Type "{t.name}" is in the API schema but all of its '
-                f"{'members' if t.kind == 'union' else 'fields' if t.kind != 'enum' else 'values'} "
+                f'Type "{t.name}" is in the API schema but all of its members, fields or values '
                 "are @inaccessible.",
             )
-    return errors
+
+
+def check_inaccessible(sg: Supergraph) -> list[CompositionError]:
+    check = _Check({n for n, t in sg.types.items() if _hidden(t.applied)})
+    for root in sg.roots.values():
+        if root in check.hidden_types:
+            check.error(
+                "QUERY_ROOT_TYPE_INACCESSIBLE",
+                f'Type "{root}" is @inaccessible but is a root type, which must be in the API '
+                "schema.",
+            )
+    for t in sg.types.values():
+        if t.name not in check.hidden_types:
+            check.type(t)
+    return check.errors

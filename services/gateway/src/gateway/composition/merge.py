@@ -165,7 +165,14 @@ class _Merger:
             ]
             coord = f"{merged.name}.{fname}"
             overridden = self.overrides(coord, fsources)
-            field_ = merge_field(coord, fsources, graphs, overridden, self.is_subtype, self.report)
+            field_ = merge_field(
+                coord,
+                fsources,
+                graphs_with_parent=graphs,
+                overridden=overridden,
+                is_subtype=self.is_subtype,
+                report=self.report,
+            )
             merged.fields[fname] = field_
             if all(s.field.external for s in fsources) and not any(
                 s.parent.interface_object for s in fsources

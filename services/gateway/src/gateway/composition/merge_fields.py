@@ -158,12 +158,16 @@ def merge_input_value(
 def merge_field(
     coord: str,
     sources: Sequence[FieldSource],
+    *,
     graphs_with_parent: Sequence[str],
     overridden: dict[str, JoinField | None],
     is_subtype: IsSubtype,
     report: Reporter,
 ) -> SuperField:
-    """Merge one output field; `overridden` maps a graph to its replacement join (or None: dropped)."""
+    """Merge one output field.
+
+    `overridden` maps a graph to its replacement join, or to None when dropped.
+    """
     fields = [s.field for s in sources]
     merged_type = merge_output_types([f.type for f in fields], is_subtype)
     names = [s.subgraph for s in sources]

@@ -29,25 +29,26 @@ def merge_output_types(types: Sequence[TypeRef], is_subtype: IsSubtype) -> TypeR
     return result
 
 
+def _wrap(kind: str, inner: TypeRef | None) -> TypeRef | None:
+    return TypeRef("non_null" if kind == "non_null" else "list", of=inner) if inner else None
+
+
 def _widen(a: TypeRef, b: TypeRef, is_subtype: IsSubtype) -> TypeRef | None:
     if a.kind == "non_null" and b.kind == "non_null":
-        inner = _widen(a.inner(), b.inner(), is_subtype)
-        return TypeRef("non_null", of=inner) if inner else None
-    if a.kind == "non_null":
-        return _widen(a.inner(), b, is_subtype)
-    if b.kind == "non_null":
-        return _widen(a, b.inner(), is_subtype)
+        return _wrap("non_null", _widen(a.inner(), b.inner(), is_subtype))
+    if a.kind == "non_null" or b.kind == "non_null":  # nullable wins for outputs
+        return _widen(
+            a.inner() if a.kind == "non_null" else a,
+            b.inner() if b.kind == "non_null" else b,
+            is_subtype,
+        )
     if a.kind == "list" and b.kind == "list":
-        inner = _widen(a.inner(), b.inner(), is_subtype)
-        return TypeRef("list", of=inner) if inner else None
-    if a.kind == "named" and b.kind == "named":
-        if a.name == b.name:
-            return a
-        if is_subtype(b.name, a.name):
-            return a
-        if is_subtype(a.name, b.name):
-            return b
-    return None
+        return _wrap("list", _widen(a.inner(), b.inner(), is_subtype))
+    if a.kind != "named" or b.kind != "named":
+        return None
+    if a.name == b.name or is_subtype(b.name, a.name):
+        return a
+    return b if is_subtype(a.name, b.name) else None
 
 
 def merge_input_types(types: Sequence[TypeRef]) -> TypeRef | None:

@@ -134,7 +134,7 @@ class _Checker:
             return out
         sources = [node.type]
         # An object may jump to a subgraph that only knows its interface as an @interfaceObject.
-        sources += [i for i in self.implemented_by(node.type)]
+        sources += self.implemented_by(node.type)
         for index, i in enumerate(self.inputs):
             if index == node.graph:
                 continue
@@ -215,12 +215,16 @@ class _Checker:
             other = i.subgraph.types.get(node.type)
             if other is None or name not in other.fields:
                 continue
+            keys = f'@key defined on type "{node.type}" in subgraph "{i.subgraph.name}"'
             if not other.keys:
-                why = f'no @key defined on type "{node.type}" in subgraph "{i.subgraph.name}"'
+                why = f"no {keys}"
             elif not any(k.resolvable for k in other.keys):
-                why = f'none of the @key defined on type "{node.type}" in subgraph "{i.subgraph.name}" are resolvable (they are all declared with their "resolvable" argument set to false)'
+                why = (
+                    f"none of the {keys} are resolvable (they are all declared with their "
+                    '"resolvable" argument set to false)'
+                )
             else:
-                why = f'none of the @key defined on type "{node.type}" in subgraph "{i.subgraph.name}" can be collected from subgraph "{sub}"'
+                why = f'none of the {keys} can be collected from subgraph "{sub}"'
             lines.append(
                 f'  - cannot move to subgraph "{i.subgraph.name}", which has field '
                 f'"{node.type}.{name}", because {why}.'
@@ -258,65 +262,86 @@ def _query_text(path: list[str]) -> str:
     return "\n".join(lines)
 
 
-def check_satisfiability(
-    supergraph: Supergraph, schema: GraphQLSchema, inputs: list[Input]
-) -> list[CompositionError]:
-    checker = _Checker(list(inputs), supergraph, schema)
-    by_graph = {i.graph: n for n, i in enumerate(inputs)}
+def _mark_lost(checker: _Checker, supergraph: Supergraph, inputs: list[Input]) -> None:
+    """Fields a subgraph defines but no longer resolves (overridden away)."""
     for t in supergraph.types.values():
         for f in t.fields.values():
             if f.joins is None:
                 continue
             joined = {j.graph for j in f.joins if not j.used_overridden}
-            for i in inputs:
-                if (
-                    t.name in i.subgraph.types
-                    and f.name in i.subgraph.types[t.name].fields
-                    and i.graph not in joined
-                ):
-                    checker.lost.add((t.name, f.name, by_graph[i.graph]))
-    errors: list[CompositionError] = []
-    reported: set[str] = set()
-    seen: set[tuple[str, frozenset[Node]]] = set()
-    queue: deque[tuple[str, frozenset[Node], list[str]]] = deque()
-    for root in (schema.query_type, schema.mutation_type, schema.subscription_type):
-        if root is None:
-            continue
-        start = frozenset(
-            Node(root.name, n) for n, i in enumerate(inputs) if root.name in i.subgraph.types
-        )
-        queue.append((root.name, start, []))
-    while queue and len(seen) < MAX_STATES and len(errors) < MAX_ERRORS:
-        type_name, nodes, path = queue.popleft()
-        if (type_name, nodes) in seen:
-            continue
-        seen.add((type_name, nodes))
-        gtype = schema.type_map[type_name]
-        if isinstance(gtype, GraphQLObjectType | GraphQLInterfaceType):
-            for fname, fdef in gtype.fields.items():
-                coord = f"{type_name}.{fname}"
-                nxt, reasons = checker.advance(nodes, fname)
-                step = fname if not fdef.args else f"{fname}(...)"
-                if not nxt:
-                    if coord not in reported:
-                        reported.add(coord)
-                        errors.append(
-                            CompositionError(
-                                "SATISFIABILITY_ERROR",
-                                "The following supergraph API query:\n"
-                                + _query_text([*path, step])
-                                + "\ncannot be satisfied by the subgraphs because:\n"
-                                + "\n".join(reasons),
-                                tuple(sorted({inputs[n.graph].subgraph.name for n in nodes})),
-                            )
-                        )
-                    continue
+            for n, i in enumerate(inputs):
+                typedef = i.subgraph.types.get(t.name)
+                if typedef is not None and f.name in typedef.fields and i.graph not in joined:
+                    checker.lost.add((t.name, f.name, n))
+
+
+State = tuple[str, frozenset[Node], list[str]]  # API type, positions, path from the root
+
+
+@dataclass(slots=True)
+class _Walk:
+    checker: _Checker
+    schema: GraphQLSchema
+    inputs: list[Input]
+    errors: list[CompositionError] = field(default_factory=list)
+    reported: set[str] = field(default_factory=set)
+    queue: deque[State] = field(default_factory=deque)
+
+    def fields(self, type_name: str, nodes: frozenset[Node], path: list[str]) -> None:
+        gtype = self.schema.type_map[type_name]
+        assert isinstance(gtype, GraphQLObjectType | GraphQLInterfaceType)
+        for fname, fdef in gtype.fields.items():
+            nxt, reasons = self.checker.advance(nodes, fname)
+            step = fname if not fdef.args else f"{fname}(...)"
+            if nxt:
                 named = get_named_type(fdef.type)
                 if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
-                    queue.append((named.name, nxt, [*path, step]))
-        if isinstance(gtype, GraphQLInterfaceType | GraphQLUnionType):
-            for possible in schema.get_possible_types(gtype):
-                down = checker.downcast(nodes, possible.name)
-                if down:
-                    queue.append((possible.name, down, [*path, f"... on {possible.name}"]))
-    return errors
+                    self.queue.append((named.name, nxt, [*path, step]))
+                continue
+            coord = f"{type_name}.{fname}"
+            if coord in self.reported:
+                continue
+            self.reported.add(coord)
+            message = (
+                "The following supergraph API query:\n"
+                + _query_text([*path, step])
+                + "\ncannot be satisfied by the subgraphs because:\n"
+                + "\n".join(reasons)
+            )
+            names = tuple(sorted({self.inputs[n.graph].subgraph.name for n in nodes}))
+            self.errors.append(CompositionError("SATISFIABILITY_ERROR", message, names))
+
+    def run(self) -> list[CompositionError]:
+        schema = self.schema
+        for root in (schema.query_type, schema.mutation_type, schema.subscription_type):
+            if root is not None:
+                start = frozenset(
+                    Node(root.name, n)
+                    for n, i in enumerate(self.inputs)
+                    if root.name in i.subgraph.types
+                )
+                self.queue.append((root.name, start, []))
+        seen: set[tuple[str, frozenset[Node]]] = set()
+        while self.queue and len(seen) < MAX_STATES and len(self.errors) < MAX_ERRORS:
+            type_name, nodes, path = self.queue.popleft()
+            if (type_name, nodes) in seen:
+                continue
+            seen.add((type_name, nodes))
+            gtype = self.schema.type_map[type_name]
+            if isinstance(gtype, GraphQLObjectType | GraphQLInterfaceType):
+                self.fields(type_name, nodes, path)
+            if isinstance(gtype, GraphQLInterfaceType | GraphQLUnionType):
+                for possible in self.schema.get_possible_types(gtype):
+                    down = self.checker.downcast(nodes, possible.name)
+                    if down:
+                        self.queue.append((possible.name, down, [*path, f"... on {possible.name}"]))
+        return self.errors
+
+
+def check_satisfiability(
+    supergraph: Supergraph, schema: GraphQLSchema, inputs: list[Input]
+) -> list[CompositionError]:
+    """Walk the API schema from its roots; one error per field no subgraph path reaches."""
+    checker = _Checker(list(inputs), supergraph, schema)
+    _mark_lost(checker, supergraph, list(inputs))
+    return _Walk(checker, schema, list(inputs)).run()

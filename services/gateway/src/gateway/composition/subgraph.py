@@ -248,14 +248,14 @@ def _read_directive_definitions(b: _Builder, document: DocumentNode, subgraph: S
         for node in document.definitions
         if isinstance(node, DirectiveDefinitionNode)
     }
-    for raw, directive in composed:
+    for raw, application in composed:
         name = raw.lstrip("@")
         if name not in definitions or name in b.links.directives or not raw.startswith("@"):
             b.error(
                 "DIRECTIVE_COMPOSITION_ERROR",
                 "Could not find matching directive definition for argument to @composeDirective "
                 f'"{raw}".',
-                directive,
+                application,
             )
             continue
         url = next(
@@ -277,27 +277,29 @@ def _read_directive_definitions(b: _Builder, document: DocumentNode, subgraph: S
             subgraph.executable_directives[name] = print_ast(node)
 
 
-def _read_type(b: _Builder, node: Node, typedef: TypeDef) -> None:
-    if not isinstance(node, _EXTENSIONS) or not b.links.fed2:
-        # Federation 1 `extend type` is upgraded to a definition; only `@extends` counts there.
-        typedef.extension = False
-        typedef.loc = b.loc(node)
-        typedef.description = _description(node) or typedef.description
+def _read_type_directives(b: _Builder, node: Node, typedef: TypeDef) -> bool:
+    """Apply the type-level directives; returns whether the type is `@external`."""
     fed, carried = b.split(getattr(node, "directives", None))
     typedef.applied.extend(carried)
-    if "extends" in fed:
-        typedef.extension = True
-    if "shareable" in fed:
-        typedef.shareable = True
-    if "interfaceObject" in fed:
-        typedef.interface_object = True
+    typedef.extension = typedef.extension or "extends" in fed
+    typedef.shareable = typedef.shareable or "shareable" in fed
+    typedef.interface_object = typedef.interface_object or "interfaceObject" in fed
     for directive in fed.get("key", ()):
         fields = _str_arg(directive, "fields")
         if fields is None:
             b.error("KEY_INVALID_FIELDS", f'@key on "{typedef.name}" has no fields.', directive)
             continue
         typedef.keys.append(Key(fields, _bool_arg(directive, "resolvable", default=True)))
-    type_external = "external" in fed
+    return "external" in fed
+
+
+def _read_type(b: _Builder, node: Node, typedef: TypeDef) -> None:
+    if not isinstance(node, _EXTENSIONS) or not b.links.fed2:
+        # Federation 1 `extend type` is upgraded to a definition; only `@extends` counts there.
+        typedef.extension = False
+        typedef.loc = b.loc(node)
+        typedef.description = _description(node) or typedef.description
+    type_external = _read_type_directives(b, node, typedef)
     for iface in getattr(node, "interfaces", None) or ():
         typedef.interfaces.append(b.rename.get(iface.name.value, iface.name.value))
     for member in getattr(node, "types", None) or ():

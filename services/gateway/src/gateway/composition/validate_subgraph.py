@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .errors import CompositionError, Location
 from .fieldset import FieldSetCheck, check_fieldset
-from .model import Subgraph, TypeDef
+from .model import Field, Subgraph, TypeDef
 
 __all__ = ["SubgraphUsage", "validate_subgraph"]
 
@@ -71,14 +71,19 @@ class _Checker:
 def validate_subgraph(subgraph: Subgraph) -> tuple[list[CompositionError], SubgraphUsage]:
     checker = _Checker(subgraph)
     for typedef in subgraph.types.values():
-        _check_type(checker, typedef)
+        _check_keys(checker, typedef)
+    for typedef in subgraph.types.values():
+        for fdef in typedef.fields.values():
+            _check_requires(checker, typedef, fdef)
+            _check_provides(checker, typedef, fdef)
+            _check_override(checker, typedef, fdef)
     _check_interface_keys(checker)
     if subgraph.fed2:
         _check_external_unused(checker)
     return checker.errors, checker.usage
 
 
-def _check_type(c: _Checker, typedef: TypeDef) -> None:
+def _check_keys(c: _Checker, typedef: TypeDef) -> None:
     for key in typedef.keys:
         check = c.fieldset(
             f'On type "{typedef.name}",', "KEY", typedef.name, key.fields, typedef.loc, is_key=True
@@ -91,74 +96,87 @@ def _check_type(c: _Checker, typedef: TypeDef) -> None:
             f'"{typedef.name}" has no @key in this subgraph.',
             typedef.loc,
         )
-    for fdef in typedef.fields.values():
-        coord = f"{typedef.name}.{fdef.name}"
-        if fdef.requires is not None:
-            check = c.fieldset(
-                f'On field "{coord}",',
-                "REQUIRES",
-                typedef.name,
-                fdef.requires,
-                fdef.loc,
-                is_key=False,
-            )
-            if c.subgraph.fed2:
-                for owner, name in check.selected:
-                    target = c.subgraph.types[owner].fields[name]
-                    if not target.external:
-                        c.error(
-                            "REQUIRES_FIELDS_MISSING_EXTERNAL",
-                            f'On field "{coord}", for @requires(fields: "{fdef.requires}"): '
-                            f'field "{owner}.{name}" should not be part of a @requires since it '
-                            "is already provided by this subgraph (it is not marked @external)",
-                            fdef.loc,
-                        )
-        if fdef.provides is not None:
-            base = c.subgraph.types.get(fdef.type.base)
-            if base is None or base.kind not in ("object", "interface"):
+
+
+def _check_requires(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
+    coord = f"{typedef.name}.{fdef.name}"
+    if fdef.requires is None:
+        return
+    check = c.fieldset(
+        f'On field "{coord}",',
+        "REQUIRES",
+        typedef.name,
+        fdef.requires,
+        fdef.loc,
+        is_key=False,
+    )
+    if c.subgraph.fed2:
+        for owner, name in check.selected:
+            target = c.subgraph.types[owner].fields[name]
+            if not target.external:
                 c.error(
-                    "PROVIDES_ON_NON_OBJECT_FIELD",
-                    f'Invalid @provides directive on field "{coord}": field has type '
-                    f'"{fdef.type}" which is not a Composite Type',
+                    "REQUIRES_FIELDS_MISSING_EXTERNAL",
+                    f'On field "{coord}", for @requires(fields: "{fdef.requires}"): '
+                    f'field "{owner}.{name}" should not be part of a @requires since it '
+                    "is already provided by this subgraph (it is not marked @external)",
                     fdef.loc,
                 )
-            else:
-                check = c.fieldset(
-                    f'On field "{coord}",',
-                    "PROVIDES",
-                    base.name,
-                    fdef.provides,
-                    fdef.loc,
-                    is_key=False,
-                )
-                for owner, name in check.selected:
-                    target = c.subgraph.types[owner].fields[name]
-                    if target.external:
-                        c.usage.provided.add((owner, name))
-                    elif c.subgraph.fed2 and (owner, name) not in c.usage.key_fields:
-                        c.error(
-                            "PROVIDES_FIELDS_MISSING_EXTERNAL",
-                            f'On field "{coord}", for @provides(fields: "{fdef.provides}"): '
-                            f'field "{owner}.{name}" should not be part of a @provides since it '
-                            "is already provided by this subgraph (it is not marked @external)",
-                            fdef.loc,
-                        )
-        if fdef.override is not None:
-            if fdef.override == c.subgraph.name:
+
+
+def _check_provides(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
+    coord = f"{typedef.name}.{fdef.name}"
+    if fdef.provides is None:
+        return
+    base = c.subgraph.types.get(fdef.type.base)
+    if base is None or base.kind not in ("object", "interface"):
+        c.error(
+            "PROVIDES_ON_NON_OBJECT_FIELD",
+            f'Invalid @provides directive on field "{coord}": field has type '
+            f'"{fdef.type}" which is not a Composite Type',
+            fdef.loc,
+        )
+    else:
+        check = c.fieldset(
+            f'On field "{coord}",',
+            "PROVIDES",
+            base.name,
+            fdef.provides,
+            fdef.loc,
+            is_key=False,
+        )
+        for owner, name in check.selected:
+            target = c.subgraph.types[owner].fields[name]
+            if target.external:
+                c.usage.provided.add((owner, name))
+            elif c.subgraph.fed2 and (owner, name) not in c.usage.key_fields:
                 c.error(
-                    "OVERRIDE_FROM_SELF_ERROR",
-                    f'Source and destination subgraphs "{c.subgraph.name}" are the same for '
-                    f'overridden field "{coord}"',
+                    "PROVIDES_FIELDS_MISSING_EXTERNAL",
+                    f'On field "{coord}", for @provides(fields: "{fdef.provides}"): '
+                    f'field "{owner}.{name}" should not be part of a @provides since it '
+                    "is already provided by this subgraph (it is not marked @external)",
                     fdef.loc,
                 )
-            if fdef.external:
-                c.error(
-                    "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
-                    f'@override cannot be used on field "{coord}" on subgraph '
-                    f'"{c.subgraph.name}" since "{coord}" on "{c.subgraph.name}" is marked with '
-                    'directive "@external"',
-                    fdef.loc,
-                )
+
+
+def _check_override(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
+    coord = f"{typedef.name}.{fdef.name}"
+    if fdef.override is None:
+        return
+    if fdef.override == c.subgraph.name:
+        c.error(
+            "OVERRIDE_FROM_SELF_ERROR",
+            f'Source and destination subgraphs "{c.subgraph.name}" are the same for '
+            f'overridden field "{coord}"',
+            fdef.loc,
+        )
+    if fdef.external:
+        c.error(
+            "OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE",
+            f'@override cannot be used on field "{coord}" on subgraph '
+            f'"{c.subgraph.name}" since "{coord}" on "{c.subgraph.name}" is marked with '
+            'directive "@external"',
+            fdef.loc,
+        )
 
 
 def _check_interface_keys(c: _Checker) -> None:
