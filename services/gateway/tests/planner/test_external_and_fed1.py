@@ -51,7 +51,7 @@ def test_owner_fields_and_extension_fields() -> None:
         }
         """
     ).strip()
-    assert plan_text(FED1, '{ me { name reviews { body author { username name } } } }') == expected
+    assert plan_text(FED1, "{ me { name reviews { body author { username name } } } }") == expected
 
 
 def test_value_types_and_implicit_externals() -> None:
@@ -88,7 +88,7 @@ def test_value_types_and_implicit_externals() -> None:
         }
         """
     ).strip()
-    assert plan_text(FED1, '{ topReviews { meta { score } author { username loud } } }') == expected
+    assert plan_text(FED1, "{ topReviews { meta { score } author { username loud } } }") == expected
 
 
 def test_key_fields_are_local_in_the_extending_graph() -> None:
@@ -104,4 +104,4 @@ def test_key_fields_are_local_in_the_extending_graph() -> None:
         }
         """
     ).strip()
-    assert plan_text(FED1, '{ topReviews { author { id } } }') == expected
+    assert plan_text(FED1, "{ topReviews { author { id } } }") == expected

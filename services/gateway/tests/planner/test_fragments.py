@@ -74,7 +74,10 @@ def test_union_members_jump_only_for_the_entity_member() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, '{ search(text: "x") { __typename ... on Book { title } ... on Film { title rating } } }') == expected
+    query = (
+        '{ search(text: "x") { __typename ... on Book { title } ... on Film { title rating } } }'
+    )
+    assert plan_text(MEDIA, query) == expected
 
 
 def test_interface_fields_stay_and_type_conditions_jump() -> None:
@@ -103,7 +106,7 @@ def test_interface_fields_stay_and_type_conditions_jump() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, '{ featured { id title ... on Film { rating } } }') == expected
+    assert plan_text(MEDIA, "{ featured { id title ... on Film { rating } } }") == expected
 
 
 def test_named_and_nested_fragments_are_inlined_and_merged() -> None:
@@ -131,7 +134,11 @@ def test_named_and_nested_fragments_are_inlined_and_merged() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, 'query { film(id: 1) { ...A title } } fragment A on Film { id ...B } fragment B on Film { title rating stars }') == expected
+    query = (
+        "query { film(id: 1) { ...A title } } fragment A on Film { id ...B } "
+        "fragment B on Film { title rating stars }"
+    )
+    assert plan_text(MEDIA, query) == expected
 
 
 def test_a_type_condition_that_never_matches_is_dropped() -> None:
@@ -145,4 +152,5 @@ def test_a_type_condition_that_never_matches_is_dropped() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, '{ film(id: 1) { id ... on Media { ... on Book { pages } } } }') == expected
+    query = "{ film(id: 1) { id ... on Media { ... on Book { pages } } } }"
+    assert plan_text(MEDIA, query) == expected

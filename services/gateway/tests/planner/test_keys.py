@@ -142,7 +142,7 @@ def test_entity_lists_flatten_over_every_item() -> None:
         }
         """
     ).strip()
-    assert plan_text(KEYS, '{ products { weight } }') == expected
+    assert plan_text(KEYS, "{ products { weight } }") == expected
 
 
 def test_lists_of_lists_flatten_twice() -> None:
@@ -166,7 +166,7 @@ def test_lists_of_lists_flatten_twice() -> None:
         }
         """
     ).strip()
-    assert plan_text(KEYS, '{ matrix { price } }') == expected
+    assert plan_text(KEYS, "{ matrix { price } }") == expected
 
 
 def test_non_resolvable_keys_are_never_a_target() -> None:
@@ -198,7 +198,7 @@ def test_non_resolvable_keys_are_never_a_target() -> None:
         }
         """
     ).strip()
-    assert plan_text(KEYS, '{ top { name price } }') == expected
+    assert plan_text(KEYS, "{ top { name price } }") == expected
 
 
 def test_composite_and_nested_keys_are_sent_whole() -> None:
@@ -227,7 +227,7 @@ def test_composite_and_nested_keys_are_sent_whole() -> None:
         }
         """
     ).strip()
-    assert plan_text(KEYS, '{ org { name budget } }') == expected
+    assert plan_text(KEYS, "{ org { name budget } }") == expected
 
 
 def test_fields_local_to_the_root_graph_need_no_jump() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from gateway.planner import iter_fetches
 from qpkit import fixture, plan, plan_text
+
+from gateway.planner import iter_fetches
 
 FED1 = fixture("fed1.graphql")
 
@@ -43,7 +44,12 @@ def test_mutations_run_in_order_with_their_dependents() -> None:
         }
         """
     ).strip()
-    assert plan_text(FED1, 'mutation { a: rename(name: "x") { id } r: review(body: "b") { id author { name } } b: rename(name: "y") { id } c: rename(name: "z") { name } }') == expected
+    query = (
+        'mutation { a: rename(name: "x") { id } r: review(body: "b") { id '
+        'author { name } } b: rename(name: "y") { id } c: rename(name: "z") { '
+        "name } }"
+    )
+    assert plan_text(FED1, query) == expected
 
 
 def test_a_single_graph_mutation_is_one_fetch() -> None:
@@ -60,7 +66,11 @@ def test_a_single_graph_mutation_is_one_fetch() -> None:
         }
         """
     ).strip()
-    assert plan_text(FED1, 'mutation Rename($n: String!) { a: rename(name: $n) { id } b: rename(name: "y") { username } }', operation_name="Rename") == expected
+    query = (
+        "mutation Rename($n: String!) { a: rename(name: $n) { id } b: "
+        'rename(name: "y") { username } }'
+    )
+    assert plan_text(FED1, query, operation_name="Rename") == expected
 
 
 def test_mutation_fetches_are_named_and_keep_their_kind() -> None:

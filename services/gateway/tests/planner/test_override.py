@@ -47,7 +47,7 @@ def test_every_label_is_on_by_default() -> None:
         }
         """
     ).strip()
-    assert plan_text(ACCOUNTS, '{ accounts { balance owner } }') == expected
+    assert plan_text(ACCOUNTS, "{ accounts { balance owner } }") == expected
 
 
 def test_a_label_switched_off_keeps_the_old_graph() -> None:
@@ -75,7 +75,7 @@ def test_a_label_switched_off_keeps_the_old_graph() -> None:
         }
         """
     ).strip()
-    assert plan_text(ACCOUNTS, '{ accounts { balance owner } }', labels=frozenset()) == expected
+    assert plan_text(ACCOUNTS, "{ accounts { balance owner } }", labels=frozenset()) == expected
 
 
 def test_a_full_override_without_trace_in_the_old_graph() -> None:
@@ -99,4 +99,4 @@ def test_a_full_override_without_trace_in_the_old_graph() -> None:
         }
         """
     ).strip()
-    assert plan_text(ACCOUNTS, '{ accounts { plan } }') == expected
+    assert plan_text(ACCOUNTS, "{ accounts { plan } }") == expected

@@ -45,7 +45,7 @@ def test_provided_fields_stay_in_the_providing_fetch() -> None:
         }
         """
     ).strip()
-    assert plan_text(USERS, '{ team { name address { city } } }') == expected
+    assert plan_text(USERS, "{ team { name address { city } } }") == expected
 
 
 def test_the_same_field_elsewhere_needs_a_jump() -> None:
@@ -69,7 +69,7 @@ def test_the_same_field_elsewhere_needs_a_jump() -> None:
         }
         """
     ).strip()
-    assert plan_text(USERS, '{ me { name } }') == expected
+    assert plan_text(USERS, "{ me { name } }") == expected
 
 
 def test_unprovided_fields_leave_through_the_entity_key() -> None:
@@ -102,4 +102,4 @@ def test_unprovided_fields_leave_through_the_entity_key() -> None:
         }
         """
     ).strip()
-    assert plan_text(USERS, '{ team { name email address { zip } } }') == expected
+    assert plan_text(USERS, "{ team { name email address { zip } } }") == expected

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textwrap import dedent
 
+from qpkit import fixture, plan, plan_text, supergraph
+
 from gateway.plan import MISSING, project
 from gateway.planner import iter_fetches
-from qpkit import fixture, plan, plan_text, supergraph
 
 PLATFORM = fixture("platform.graphql")
 
@@ -80,7 +81,11 @@ def test_the_design_example_plan() -> None:
         }
         """
     ).strip()
-    assert plan_text(PLATFORM, 'query Board { deliveries { address payment { amountCents shippable events { message } } } }') == expected
+    query = (
+        "query Board { deliveries { address payment { amountCents shippable "
+        "events { message } } } }"
+    )
+    assert plan_text(PLATFORM, query) == expected
 
 
 def test_requirements_from_two_graphs_with_arguments() -> None:
@@ -114,7 +119,7 @@ def test_requirements_from_two_graphs_with_arguments() -> None:
         }
         """
     ).strip()
-    assert plan_text(SHOP, '{ items { shippingCost } }') == expected
+    assert plan_text(SHOP, "{ items { shippingCost } }") == expected
 
 
 def test_a_required_argument_conflicting_with_the_client_is_aliased() -> None:
@@ -148,7 +153,7 @@ def test_a_required_argument_conflicting_with_the_client_is_aliased() -> None:
         }
         """
     ).strip()
-    assert plan_text(SHOP, '{ items { price shippingCost } }') == expected
+    assert plan_text(SHOP, "{ items { price shippingCost } }") == expected
 
 
 def test_a_three_level_requires_chain() -> None:
@@ -188,7 +193,7 @@ def test_a_three_level_requires_chain() -> None:
         }
         """
     ).strip()
-    assert plan_text(SHOP, '{ items { insurance } }') == expected
+    assert plan_text(SHOP, "{ items { insurance } }") == expected
 
 
 def test_requires_under_include_are_conditioned() -> None:
@@ -226,11 +231,12 @@ def test_requires_under_include_are_conditioned() -> None:
         }
         """
     ).strip()
-    assert plan_text(SHOP, 'query ($v: Boolean!) { items { weight shippingCost @include(if: $v) } }') == expected
+    query = "query ($v: Boolean!) { items { weight shippingCost @include(if: $v) } }"
+    assert plan_text(SHOP, query) == expected
 
 
 def test_two_requiring_fields_share_one_post_requires_step() -> None:
-    """label and shippingCost both go to one shipping step; their requirements to one pricing step."""
+    """label and shippingCost share one shipping step; their requirements one pricing step."""
     expected = dedent(
         """\
         QueryPlan {
@@ -260,7 +266,7 @@ def test_two_requiring_fields_share_one_post_requires_step() -> None:
         }
         """
     ).strip()
-    assert plan_text(SHOP, '{ items { label shippingCost } }') == expected
+    assert plan_text(SHOP, "{ items { label shippingCost } }") == expected
 
 
 def test_the_aliased_requirement_is_read_from_the_alias_and_sent_under_its_name() -> None:

@@ -40,7 +40,7 @@ def test_a_shared_root_field_goes_to_the_graph_with_the_sub_selection() -> None:
         }
         """
     ).strip()
-    assert plan_text(SHARED, '{ user(id: 1) { email } }') == expected
+    assert plan_text(SHARED, "{ user(id: 1) { email } }") == expected
 
 
 def test_staying_in_one_graph_is_preferred() -> None:
@@ -54,7 +54,7 @@ def test_staying_in_one_graph_is_preferred() -> None:
         }
         """
     ).strip()
-    assert plan_text(SHARED, '{ user(id: 1) { nick } }') == expected
+    assert plan_text(SHARED, "{ user(id: 1) { nick } }") == expected
 
 
 def test_ties_go_to_the_first_declared_graph() -> None:
@@ -82,7 +82,7 @@ def test_ties_go_to_the_first_declared_graph() -> None:
         }
         """
     ).strip()
-    assert plan_text(SHARED, '{ user(id: 1) { nick email } }') == expected
+    assert plan_text(SHARED, "{ user(id: 1) { nick email } }") == expected
 
 
 def test_shared_value_type_fields_come_with_their_parent() -> None:
@@ -100,4 +100,4 @@ def test_shared_value_type_fields_come_with_their_parent() -> None:
         }
         """
     ).strip()
-    assert plan_text(SHARED, '{ user(id: 1) { address { city zip } } }') == expected
+    assert plan_text(SHARED, "{ user(id: 1) { address { city zip } } }") == expected

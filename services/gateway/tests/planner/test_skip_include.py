@@ -66,7 +66,11 @@ def test_literal_conditions_are_evaluated() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, '{ film(id: 1) { id @include(if: true) title @skip(if: true) rating @include(if: false) stars @skip(if: false) } }') == expected
+    query = (
+        "{ film(id: 1) { id @include(if: true) title @skip(if: true) rating "
+        "@include(if: false) stars @skip(if: false) } }"
+    )
+    assert plan_text(MEDIA, query) == expected
 
 
 def test_a_variable_condition_guards_the_dependent_fetch() -> None:
@@ -96,7 +100,8 @@ def test_a_variable_condition_guards_the_dependent_fetch() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, 'query ($r: Boolean!) { film(id: 1) { title rating @include(if: $r) } }') == expected
+    query = "query ($r: Boolean!) { film(id: 1) { title rating @include(if: $r) } }"
+    assert plan_text(MEDIA, query) == expected
 
 
 def test_skip_with_a_variable_gives_a_skip_node() -> None:
@@ -126,7 +131,8 @@ def test_skip_with_a_variable_gives_a_skip_node() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, 'query ($s: Boolean!) { film(id: 1) { title stars @skip(if: $s) } }') == expected
+    query = "query ($s: Boolean!) { film(id: 1) { title stars @skip(if: $s) } }"
+    assert plan_text(MEDIA, query) == expected
 
 
 def test_both_directives_on_one_field_nest() -> None:
@@ -154,7 +160,11 @@ def test_both_directives_on_one_field_nest() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, 'query ($s: Boolean!, $i: Boolean!) { film(id: 1) { rating @skip(if: $s) @include(if: $i) } }') == expected
+    query = (
+        "query ($s: Boolean!, $i: Boolean!) { film(id: 1) { rating @skip(if: "
+        "$s) @include(if: $i) } }"
+    )
+    assert plan_text(MEDIA, query) == expected
 
 
 def test_a_variable_with_a_default_is_kept_as_a_condition() -> None:
@@ -187,7 +197,12 @@ def test_a_variable_with_a_default_is_kept_as_a_condition() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, 'query Q($text: String!, $withRating: Boolean = false) { search(text: $text) { ...F } } fragment F on Film { id t: title rating @include(if: $withRating) }') == expected
+    query = (
+        "query Q($text: String!, $withRating: Boolean = false) { search(text: "
+        "$text) { ...F } } fragment F on Film { id t: title rating @include(if: "
+        "$withRating) }"
+    )
+    assert plan_text(MEDIA, query) == expected
 
 
 def test_mixed_conditions_stay_on_the_fields() -> None:
@@ -211,7 +226,8 @@ def test_mixed_conditions_stay_on_the_fields() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, 'query ($r: Boolean!) { film(id: 1) { rating @include(if: $r) stars } }') == expected
+    query = "query ($r: Boolean!) { film(id: 1) { rating @include(if: $r) stars } }"
+    assert plan_text(MEDIA, query) == expected
 
 
 def test_a_conditioned_root_field_keeps_its_directive() -> None:
@@ -237,4 +253,5 @@ def test_a_conditioned_root_field_keeps_its_directive() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, 'query ($r: Boolean!) { film(id: 1) @include(if: $r) { rating } }') == expected
+    query = "query ($r: Boolean!) { film(id: 1) @include(if: $r) { rating } }"
+    assert plan_text(MEDIA, query) == expected

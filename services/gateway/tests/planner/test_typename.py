@@ -53,7 +53,7 @@ def test_root_typename_is_answered_by_the_gateway() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, '{ __typename t: __typename }') == expected
+    assert plan_text(MEDIA, "{ __typename t: __typename }") == expected
 
 
 def test_aliased_typename_at_an_abstract_position_keeps_the_literal_key() -> None:
@@ -69,7 +69,7 @@ def test_aliased_typename_at_an_abstract_position_keeps_the_literal_key() -> Non
         }
         """
     ).strip()
-    assert plan_text(MEDIA, '{ __typename featured { kind: __typename } }') == expected
+    assert plan_text(MEDIA, "{ __typename featured { kind: __typename } }") == expected
 
 
 def test_typename_inside_fragments_is_fetched_where_the_object_lives() -> None:
@@ -96,4 +96,5 @@ def test_typename_inside_fragments_is_fetched_where_the_object_lives() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, '{ search(text: "x") { ... on Film { __typename stars } } }') == expected
+    query = '{ search(text: "x") { ... on Film { __typename stars } } }'
+    assert plan_text(MEDIA, query) == expected

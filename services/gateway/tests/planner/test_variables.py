@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from textwrap import dedent
 
-from gateway.planner import iter_fetches
 from qpkit import fixture, plan, plan_text, supergraph
+
+from gateway.planner import iter_fetches
 
 PLATFORM = fixture("platform.graphql")
 
@@ -73,7 +74,11 @@ def test_only_used_variables_are_forwarded() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, 'query ($text: String!, $id: ID!) { search(text: $text) { ... on Film { rating } } film(id: $id) { title } }') == expected
+    query = (
+        "query ($text: String!, $id: ID!) { search(text: $text) { ... on Film { "
+        "rating } } film(id: $id) { title } }"
+    )
+    assert plan_text(MEDIA, query) == expected
 
 
 def test_one_variable_shared_by_root_and_entity_fetches() -> None:
@@ -104,7 +109,11 @@ def test_one_variable_shared_by_root_and_entity_fetches() -> None:
         }
         """
     ).strip()
-    assert plan_text(MEDIA, 'query ($f: Boolean!) { search(text: "x") { ... on Film { title @include(if: $f) rating @include(if: $f) stars } } }') == expected
+    query = (
+        'query ($f: Boolean!) { search(text: "x") { ... on Film { title '
+        "@include(if: $f) rating @include(if: $f) stars } } }"
+    )
+    assert plan_text(MEDIA, query) == expected
 
 
 def test_defaults_and_nested_input_variables_are_copied_verbatim() -> None:
@@ -127,5 +136,7 @@ def test_a_fetch_without_variables_declares_none() -> None:
     query = "query Q($limit: Int = 5) { events(limit: $limit) { id } deliveries { events { id } } }"
     fetches = list(iter_fetches(plan(PLATFORM, query, operation_name="Q")))
     assert [f.variable_usages for f in fetches] == [("limit",), (), ()]
-    assert fetches[0].operation == "query Q__events__0($limit: Int = 5) { events(limit: $limit) { id } }"
+    assert fetches[0].operation == (
+        "query Q__events__0($limit: Int = 5) { events(limit: $limit) { id } }"
+    )
     assert fetches[2].operation.startswith("query Q__events__2($representations: [_Any!]!) {")

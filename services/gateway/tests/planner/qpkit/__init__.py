@@ -20,7 +20,8 @@ directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: j
 type: String, external: Boolean, override: String, usedOverridden: Boolean, overrideLabel: String) \
 repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @join__graph(name: String!, url: String!) on ENUM_VALUE
-directive @join__implements(graph: join__Graph!, interface: String!) repeatable on OBJECT | INTERFACE
+directive @join__implements(graph: join__Graph!, interface: String!) repeatable \
+on OBJECT | INTERFACE
 directive @join__type(graph: join__Graph!, key: join__FieldSet, extension: Boolean! = false, \
 resolvable: Boolean! = true, isInterfaceObject: Boolean! = false) repeatable on OBJECT | INTERFACE \
 | UNION | ENUM | INPUT_OBJECT | SCALAR
