@@ -11,6 +11,7 @@ spec.template.spec.containers[0].readinessProbe: missing``.
   escalation, all capabilities dropped, seccomp ``RuntimeDefault``;
 - no Secret object carries data, and no env var or ConfigMap key that names a
   secret carries a literal value (secrets come from ``existingSecret``);
+- every Service selects some Deployment's pods on a port they declare;
 - every Deployment is selected by a NetworkPolicy; with production values, also by
   an HPA and a PDB, with at least two replicas.
 """
@@ -30,6 +31,7 @@ __all__ = [
     "check_containers",
     "check_production",
     "check_secrets",
+    "check_services",
     "object_name",
 ]
 
@@ -193,6 +195,36 @@ def _network_policy(deployment: Manifest, manifests: list[Manifest]) -> list[Fin
     return [Finding(object_name(deployment), "spec.template.metadata.labels", "no NetworkPolicy")]
 
 
+def check_services(manifests: list[Manifest]) -> list[Finding]:
+    """Each Service reaches pods: its selector matches a Deployment, its ports exist there."""
+    findings: list[Finding] = []
+    deployments = [m for m in manifests if m.get("kind") == "Deployment"]
+    for service in (m for m in manifests if m.get("kind") == "Service"):
+        spec = service.get("spec") or {}
+        selector = {"matchLabels": spec.get("selector") or {}}
+        target = next((d for d in deployments if _selects(selector, _pod_labels(d))), None)
+        if target is None:
+            findings.append(Finding(object_name(service), "spec.selector", "selects no pods"))
+            continue
+        pod = target["spec"]["template"]["spec"]
+        declared = {
+            p.get(key)
+            for c in pod.get("containers") or []
+            for p in c.get("ports") or []
+            for key in ("name", "containerPort")
+        }
+        for index, port in enumerate(spec.get("ports") or []):
+            if port.get("targetPort", port.get("port")) not in declared:
+                findings.append(
+                    Finding(
+                        object_name(service),
+                        f"spec.ports[{index}].targetPort",
+                        f"{port.get('targetPort')!r} is not a port of {object_name(target)}",
+                    )
+                )
+    return findings
+
+
 def check_production(manifests: list[Manifest]) -> list[Finding]:
     """Every Deployment: an HPA on it, a PDB over its pods, two replicas at least."""
     findings: list[Finding] = []
@@ -231,6 +263,7 @@ def check_all(manifests: list[Manifest], *, production: bool) -> list[Finding]:
         findings += check_secrets(manifest)
         if manifest.get("kind") == "Deployment":
             findings += _network_policy(manifest, manifests)
+    findings += check_services(manifests)
     if production:
         findings += check_production(manifests)
     return sorted(set(findings))

@@ -5,7 +5,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from tools.k8s_policy import check_all, check_containers, check_production, check_secrets
+from tools.k8s_policy import (
+    check_all,
+    check_containers,
+    check_production,
+    check_secrets,
+    check_services,
+)
 
 LABELS = {"app.kubernetes.io/name": "events", "app.kubernetes.io/instance": "events"}
 
@@ -84,6 +90,14 @@ def pdb() -> dict[str, Any]:
     }
 
 
+def service(target_port: str = "http") -> dict[str, Any]:
+    return {
+        "kind": "Service",
+        "metadata": {"name": "events"},
+        "spec": {"selector": LABELS, "ports": [{"port": 5001, "targetPort": target_port}]},
+    }
+
+
 def container(deployment: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = deployment["spec"]["template"]["spec"]["containers"][0]
     return result
@@ -94,7 +108,8 @@ def fields(findings: list[Any]) -> set[str]:
 
 
 def test_a_hardened_deployment_with_its_companions_passes_in_production() -> None:
-    manifests = [hardened_deployment(), network_policy(), hpa(), pdb()]
+    manifests = [hardened_deployment(), network_policy(), hpa(), pdb(), service()]
+    container(manifests[0])["ports"] = [{"name": "http", "containerPort": 5001}]
     assert check_all(manifests, production=True) == []
 
 
@@ -198,4 +213,18 @@ def test_a_deployment_no_network_policy_selects_is_reported() -> None:
     other["spec"]["podSelector"]["matchLabels"] = {"app.kubernetes.io/name": "payments"}
     assert [str(f) for f in check_all([hardened_deployment(), other], production=False)] == [
         "Deployment/events: spec.template.metadata.labels: no NetworkPolicy"
+    ]
+
+
+def test_a_service_must_select_pods_on_a_port_they_declare() -> None:
+    deployment = hardened_deployment()
+    container(deployment)["ports"] = [{"name": "http", "containerPort": 5001}]
+    assert check_services([deployment, service()]) == []
+    assert [str(f) for f in check_services([deployment, service("metrics")])] == [
+        "Service/events: spec.ports[0].targetPort: 'metrics' is not a port of Deployment/events"
+    ]
+    stray = service()
+    stray["spec"]["selector"] = {"app.kubernetes.io/name": "evnets"}
+    assert [str(f) for f in check_services([deployment, stray])] == [
+        "Service/events: spec.selector: selects no pods"
     ]
