@@ -70,6 +70,7 @@ class Transport:
         self._observer = observer
         self._inflight: dict[_DedupKey, asyncio.Future[RawResponse]] = {}
         self.requests_sent = 0  # real HTTP requests, after deduplication
+        self.requests_shared = 0  # fetches answered by another caller's in-flight request
 
     @property
     def urls(self) -> Mapping[str, str]:
@@ -100,6 +101,7 @@ class Transport:
         key = (graph, body, headers)
         pending = self._inflight.get(key)
         if pending is not None:
+            self.requests_shared += 1
             # shield: a cancelled follower must not cancel the leader's request.
             return await asyncio.shield(pending)
         future: asyncio.Future[RawResponse] = asyncio.get_running_loop().create_future()

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from gateway.server import PlanFunction, create_app
+from gateway.server import Gateway, PlanFunction, create_app
 from gateway.settings import Settings
 from gateway.supergraph import Supergraph, load_supergraph
 from gwharness.net import upstream_client
@@ -25,6 +25,16 @@ class GatewayClient:
         self.app = app
         self.http = http
         self.subgraphs = subgraphs
+
+    @property
+    def gateway(self) -> Gateway:
+        """The running pipeline (caches, transport, executor)."""
+        holder: dict[str, Gateway] = self.app.state.gateway
+        return holder["gateway"]
+
+    def reset(self) -> None:
+        for s in self.subgraphs.values():
+            s.reset()
 
     async def post(
         self, query: str, variables: dict[str, Any] | None = None, **extra: Any

@@ -175,7 +175,7 @@ def inventory() -> Subgraph:
         }
         """,
         resolvers={"Product": {"shippingEstimate": estimate, "inStock": stock}},
-        entities={"Product": lambda rep: dict(rep)},
+        entities={"Product": dict},
     )
 
 
@@ -214,6 +214,9 @@ def reviews() -> Subgraph:
     )
 
 
-def shop_subgraphs() -> list[Subgraph]:
+def shop_subgraphs(journal: list[str] | None = None) -> list[Subgraph]:
     """Fresh subgraphs (their own state and request counters)."""
-    return [accounts(), inventory(), products(), reviews()]
+    graphs = [accounts(), inventory(), products(), reviews()]
+    for g in graphs:
+        g.journal = journal
+    return graphs

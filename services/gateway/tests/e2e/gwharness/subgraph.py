@@ -112,7 +112,16 @@ class Subgraph:
         self.fixed_body: bytes | None = None
         self.hold: asyncio.Event | None = None  # when set: wait for it before answering
         self._arrivals: asyncio.Condition | None = None
+        self.journal: list[str] | None = None  # shared across subgraphs: arrival order
         self.schema = self._build(sdl, resolvers or {}, entities or {})
+
+    def reset(self) -> None:
+        """Forget requests and misbehaviour (for a subgraph shared by several tests)."""
+        self.requests.clear()
+        self.headers.clear()
+        self.status = 200
+        self.fixed_body = None
+        self.hold = None
 
     @property
     def count(self) -> int:
@@ -208,6 +217,8 @@ class Subgraph:
         body = orjson.loads(b"".join(chunks))
         self.headers.append({k.decode(): v.decode() for k, v in scope.get("headers", [])})
         self.requests.append(body)
+        if self.journal is not None:
+            self.journal.append(self.name)
         if self._arrivals is not None:
             async with self._arrivals:
                 self._arrivals.notify_all()
