@@ -49,6 +49,7 @@ class FieldSetCheck:
     has_args: bool = False
     bad_type: bool = False  # a key selecting an interface or union field
     selected: list[tuple[str, str]] = field(default_factory=list)
+    top: list[tuple[str, str]] = field(default_factory=list)  # selected at the first level
 
 
 def check_fieldset(subgraph: Subgraph, type_name: str, text: str, *, is_key: bool) -> FieldSetCheck:
@@ -76,6 +77,7 @@ def _walk(
     out: FieldSetCheck,
     *,
     is_key: bool,
+    depth: int = 0,
 ) -> None:
     typedef = subgraph.types.get(type_name)
     for node in selection.selections:
@@ -84,7 +86,7 @@ def _walk(
             if cond not in subgraph.types:
                 out.problems.append(f'Unknown type "{cond}"')
                 continue
-            _walk(subgraph, cond, node.selection_set, out, is_key=is_key)
+            _walk(subgraph, cond, node.selection_set, out, is_key=is_key, depth=depth)
             continue
         if not isinstance(node, FieldNode):
             out.problems.append("fragment spreads are not allowed in a field set")
@@ -103,6 +105,8 @@ def _walk(
             )
             continue
         out.selected.append((type_name, name))
+        if depth == 0:
+            out.top.append((type_name, name))
         if node.arguments or fdef.args:
             out.has_args = True
         base_kind = _kind(subgraph, fdef.type.base)
@@ -139,4 +143,4 @@ def _descend(
             f'Field "{coord}" must not have a selection since type "{type_text}" has no subfields.'
         )
     else:
-        _walk(subgraph, type_text.strip("[]!"), node.selection_set, out, is_key=is_key)
+        _walk(subgraph, type_text.strip("[]!"), node.selection_set, out, is_key=is_key, depth=1)

@@ -198,6 +198,8 @@ class _Merger:
             if origin is None:
                 continue
             if origin not in names:
+                # Apollo ignores an @override whose source subgraph does not exist.
+                s.field.override = s.field.override_label = None
                 self.report.hint(
                     "FROM_SUBGRAPH_DOES_NOT_EXIST",
                     f'Source subgraph "{origin}" for field "{coord}" on subgraph "{s.subgraph}" '

@@ -136,11 +136,11 @@ def merge_input_value(
             [v.loc for v in values],
         )
     elif len(defaults) > 1:
-        default = next(d for d in defaults if d is not None)
+        default = None  # like Apollo: a default only some subgraphs declare is dropped
         report.hint(
             "INCONSISTENT_DEFAULT_VALUE_PRESENCE",
-            f'{what.capitalize()} "{coord}" has a default value in only some subgraphs: will use '
-            f"default value {default} in the supergraph",
+            f'{what.capitalize()} "{coord}" has a default value in only some subgraphs: '
+            "will not use a default in the supergraph",
             names,
         )
     if default is not None and merged_type.base == "ID" and _INT_STRING.match(default):

@@ -101,6 +101,13 @@ def _join_field(j: JoinField) -> str:
     return f"@join__field({', '.join(args)})" if args else "@join__field"
 
 
+def _with_joins(applied: list[Applied], joins: str) -> str:
+    """Apollo prints @inaccessible before the join directives, the others after."""
+    hidden = [a for a in applied if a.name == "inaccessible"]
+    rest = [a for a in applied if a.name != "inaccessible"]
+    return f"{_applied(hidden)}{joins}{_applied(rest)}"
+
+
 def _input_value(v: SuperInputValue) -> str:
     default = f" = {v.default}" if v.default is not None else ""
     return f"{v.name}: {v.type}{default}{_applied(v.applied)}"
@@ -141,19 +148,18 @@ def _type(t: SuperType) -> str:
             else:
                 args = "(" + ", ".join(_input_value(a) for a in f.args) + ")"
         joins = "".join(f" {_join_field(j)}" for j in f.joins or ())
-        if f.inherited:
-            extra = f"{_applied(f.applied)}{joins}"
-        else:  # Apollo prints @inaccessible before the joins, other directives after
-            hidden = [a for a in f.applied if a.name == "inaccessible"]
-            rest = [a for a in f.applied if a.name != "inaccessible"]
-            extra = f"{_applied(hidden)}{joins}{_applied(rest)}"
+        extra = f"{_applied(f.applied)}{joins}" if f.inherited else _with_joins(f.applied, joins)
         body.append(_description(f.description, "  ") + f"  {f.name}{args}: {f.type}{extra}")
     for v in t.input_fields.values():
         joins = "".join(f" {_join_field(j)}" for j in v.joins or ())
-        body.append(_description(v.description, "  ") + f"  {_input_value(v)}{joins}")
+        default = f" = {v.default}" if v.default is not None else ""
+        line = f"  {v.name}: {v.type}{default}{_with_joins(v.applied, joins)}"
+        body.append(_description(v.description, "  ") + line)
     for e in t.values.values():
         joins = "".join(f" @join__enumValue(graph: {g})" for g in e.graphs)
-        body.append(_description(e.description, "  ") + f"  {e.name}{_applied(e.applied)}{joins}")
+        body.append(
+            _description(e.description, "  ") + f"  {e.name}{_with_joins(e.applied, joins)}"
+        )
     # Like graphql-js: a described element that is not first gets a blank line before it.
     spaced = [f"\n{b}" if i and b.lstrip().startswith('"') else b for i, b in enumerate(body)]
     out.append("\n{\n" + "\n".join(spaced) + "\n}")

@@ -38,13 +38,15 @@ from graphql import (
     UnionTypeDefinitionNode,
     UnionTypeExtensionNode,
     ValueNode,
+    Visitor,
     parse,
     print_ast,
+    visit,
 )
 
 from .errors import CompositionError, Location
 from .fieldset import top_level_fields
-from .links import LinkInfo, read_links
+from .links import FEDERATION_DIRECTIVES, LinkInfo, read_links
 from .model import Applied, EnumValue, Field, InputValue, Key, Kind, Subgraph, TypeDef, TypeRef
 
 __all__ = ["CARRIED", "SubgraphSource", "build_subgraph"]
@@ -202,6 +204,8 @@ def build_subgraph(source: SubgraphSource) -> tuple[Subgraph | None, list[Compos
         builder.error("INVALID_LINK_DIRECTIVE_USAGE", problem)
     subgraph = Subgraph(source.name, source.url, links.fed2)
     _read_directive_definitions(builder, document, subgraph)
+    if links.fed2:
+        _check_unknown_directives(builder, document)
     for node in document.definitions:
         kind = _KINDS.get(type(node))
         if kind is None:
@@ -230,6 +234,32 @@ def build_subgraph(source: SubgraphSource) -> tuple[Subgraph | None, list[Compos
     query.fields.pop("_entities", None)
     _key_fields_not_external(subgraph)
     return subgraph, builder.errors
+
+
+class _DirectiveUses(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[DirectiveNode] = []
+
+    def enter_directive(self, node: DirectiveNode, *_args: object) -> None:
+        self.found.append(node)
+
+
+def _check_unknown_directives(b: _Builder, document: DocumentNode) -> None:
+    """A Federation 2 subgraph must import (or define) every directive it applies."""
+    defined = {d.name.value for d in document.definitions if isinstance(d, DirectiveDefinitionNode)}
+    known = defined | set(b.links.directives) | BUILTIN_DIRECTIVES | {"link"}
+    uses = _DirectiveUses()
+    visit(document, uses)
+    reported: set[str] = set()
+    for node in uses.found:
+        name = node.name.value
+        if name not in known and name not in reported:
+            reported.add(name)
+            hint = ""
+            if name in FEDERATION_DIRECTIVES:
+                hint = f' If you meant the "@{name}" federation directive, import it in the @link.'
+            b.error("INVALID_GRAPHQL", f'Unknown directive "@{name}".{hint}', node)
 
 
 def _is_internal(links: LinkInfo, name: str) -> bool:

@@ -111,7 +111,8 @@ def _check_requires(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
         is_key=False,
     )
     if c.subgraph.fed2:
-        for owner, name in check.selected:
+        # Only the first level must be external: what is below comes with it.
+        for owner, name in check.top:
             target = c.subgraph.types[owner].fields[name]
             if not target.external:
                 c.error(

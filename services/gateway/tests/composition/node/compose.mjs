@@ -10,8 +10,16 @@ const input = JSON.parse(await new Promise((resolve) => {
 }));
 const out = {};
 for (const [scenario, subgraphs] of Object.entries(input)) {
+  let typeDefs;
   try {
-    const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
+    typeDefs = subgraphs.map((s) => parse(s.sdl));
+  } catch (e) {
+    // rover reports an unparsable subgraph as INVALID_GRAPHQL; composeServices needs parsed input.
+    out[scenario] = { ok: false, codes: ['INVALID_GRAPHQL'], messages: [String(e)] };
+    continue;
+  }
+  try {
+    const result = composeServices(subgraphs.map((s, i) => ({ name: s.name, url: s.url, typeDefs: typeDefs[i] })));
     if (result.errors) {
       out[scenario] = { ok: false, codes: result.errors.map((e) => e.extensions?.code ?? 'UNKNOWN'), messages: result.errors.map((e) => e.message) };
     } else {
