@@ -82,6 +82,22 @@ class SelShape:
         self._by_type[typename] = result
         return result
 
+    def generic(self) -> tuple[FieldShape, ...] | None:
+        """At an abstract position whose runtime type is unknown (an ``@interfaceObject``
+        answered it): the fields, if none of them depends on the runtime type."""
+        try:
+            return self._by_type[""]
+        except KeyError:
+            pass
+        static = self.schema.type_map[self.static]
+        result: tuple[FieldShape, ...] | None = None
+        if isinstance(static, GraphQLInterfaceType):
+            grouped: dict[str, list[Field]] = {}
+            if _collect_generic(self.selections, static.name, self.assignment, grouped):
+                result = self._fields(static, grouped)
+        self._by_type[""] = result
+        return result
+
     def _compile(self, typename: str) -> tuple[FieldShape, ...] | None:
         runtime = self.schema.type_map.get(typename)
         if not isinstance(runtime, GraphQLObjectType):
@@ -93,6 +109,14 @@ class SelShape:
                 return None
         grouped: dict[str, list[Field]] = {}
         _collect(self.schema, self.selections, runtime, self.assignment, grouped)
+        return self._fields(runtime, grouped)
+
+    def _fields(
+        self,
+        runtime: GraphQLObjectType | GraphQLInterfaceType,
+        grouped: dict[str, list[Field]],
+    ) -> tuple[FieldShape, ...]:
+        typename = runtime.name
         out: list[FieldShape] = []
         for key, fields in grouped.items():
             first = fields[0]
@@ -136,6 +160,28 @@ def _collect(
             sel.type_condition is None or _applies(schema, sel.type_condition, runtime)
         ):
             _collect(schema, sel.selections, runtime, assignment, out)
+
+
+def _collect_generic(
+    selections: Iterable[Selection],
+    static: str,
+    assignment: Mapping[str, bool],
+    out: dict[str, list[Field]],
+) -> bool:
+    """Collect fields valid for any runtime type; False if some depend on it."""
+    for sel in selections:
+        if not _included(sel.conditions, assignment):
+            continue
+        if isinstance(sel, Field):
+            if sel.name == "__typename":
+                return False
+            out.setdefault(sel.response_key, []).append(sel)
+        elif isinstance(sel, Fragment):
+            if sel.type_condition not in (None, static):
+                return False
+            if not _collect_generic(sel.selections, static, assignment, out):
+                return False
+    return True
 
 
 def _applies(schema: GraphQLSchema, condition: str, runtime: GraphQLObjectType) -> bool:
@@ -311,13 +357,20 @@ class Shaper:
         typename: Any = child.static
         if child.abstract:
             typename = value.get("__typename")
+            if typename is None or typename == child.static:
+                # No concrete type (an interface object answered): fine unless the
+                # selection depends on it.
+                fields = child.generic()
+                if fields is None:
+                    self._error(
+                        f"Could not determine the runtime type of {fs.parent}.{fs.name}.",
+                        path,
+                        _MALFORMED,
+                    )
+                    return None
+                return self._object(fields, value, path)
             if not isinstance(typename, str):
-                self._error(
-                    f"Could not determine the runtime type of {fs.parent}.{fs.name}.",
-                    path,
-                    _MALFORMED,
-                )
-                return None
+                typename = ""
         fields = child.fields_for(typename)
         if fields is None:
             self._error(
