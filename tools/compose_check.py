@@ -41,7 +41,7 @@ from tools.service_contract import (
     settings_class,
 )
 
-__all__ = ["check_compose", "check_dockerfile", "check_schema", "main"]
+__all__ = ["check_compose", "check_dockerfile", "check_schema", "instructions", "main"]
 
 INTERPOLATION = re.compile(r"\$\{[A-Z0-9_]+(:?[-?][^}]*)?\}")
 
@@ -199,7 +199,7 @@ def check_compose(compose_file: Path) -> tuple[list[str], list[str]]:
     return problems, notes
 
 
-def _instructions(dockerfile: Path) -> list[tuple[str, str]]:
+def instructions(dockerfile: Path) -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
     text = re.sub(r"\\\n\s*", " ", dockerfile.read_text())
     out = []
@@ -217,7 +217,7 @@ def check_dockerfile(contract: ServiceContract, path: Path | None = None) -> lis
     where = f"services/{contract.name}/Dockerfile"
     if not path.is_file():
         return [f"{where}: missing"]
-    steps = _instructions(path)
+    steps = instructions(path)
     problems = []
     if sum(1 for k, _ in steps if k == "FROM") < 2:
         problems.append(f"{where}: want a multi-stage build")
