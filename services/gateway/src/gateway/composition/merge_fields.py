@@ -116,7 +116,9 @@ def merge_input_value(
         merged_type = values[0].type
     elif any(str(v.type) != str(merged_type) for v in values):
         report.hint(
-            "INCONSISTENT_BUT_COMPATIBLE_ARGUMENT_TYPE",
+            "INCONSISTENT_BUT_COMPATIBLE_ARGUMENT_TYPE"
+            if argument
+            else "INCONSISTENT_BUT_COMPATIBLE_FIELD_TYPE",
             f'Type of {what} "{coord}" is inconsistent but compatible across subgraphs: will use '
             f'type "{merged_type}" in supergraph',
             names,
