@@ -75,7 +75,7 @@ def extract_subgraph_sdl(sg: Supergraph, graph: str) -> str:  # noqa: PLR0912, P
         if graph not in t.in_graphs or t.name in _BUILTIN_SCALARS:
             continue
         tig = t.in_graphs[graph]
-        kind = "type" if tig.interface_object else t.kind
+        kind = "object" if tig.interface_object else t.kind
         if t.kind in ("object", "interface"):
             lines = []
             for f in t.fields.values():
@@ -84,8 +84,8 @@ def extract_subgraph_sdl(sg: Supergraph, graph: str) -> str:  # noqa: PLR0912, P
                     continue
                 ftype = (j.graph_type if j is not None else None) or f.type_text
                 lines.append(f"  {f.name}{_args_text(raw[t.name], f.name)}: {ftype}")
-            if any(k.resolvable for k in tig.keys):
-                entities.append(t.name)
+            if kind == "object" and any(k.resolvable for k in tig.keys):
+                entities.append(t.name)  # entity interfaces are not _Entity members
             if t.name in roots:
                 root_fields[t.name] = lines
                 continue
