@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import FastAPI
 
 from payments.config import Settings
@@ -17,7 +19,10 @@ def _app(settings: ServiceSettings) -> FastAPI:
     return create_app(settings)
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return service_main(
-        settings_factory=Settings, app_factory=_app, migrations_package="payments.migrations"
+        settings_factory=Settings,
+        app_factory=_app,
+        migrations_package="payments.migrations",
+        argv=argv,
     )

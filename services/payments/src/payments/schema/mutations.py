@@ -45,8 +45,8 @@ async def capture_payment(
 async def refund_payment(
     info: PaymentsInfo,
     id: strawberry.ID,
+    amount: int | None,
     idempotency_key: str,
-    amount: int | None = None,
 ) -> Payment:
     service = info.context.payments()
     refunded = await service.refund(payment_id=id, amount=amount, key=idempotency_key)
