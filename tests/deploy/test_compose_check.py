@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
-from tools.compose_check import check_compose, check_dockerfile, check_schema
+from tools.compose_check import (
+    HADOLINT_REQUIREMENT,
+    check_compose,
+    check_dockerfile,
+    check_schema,
+)
 from tools.service_contract import ROOT, SERVICES
 
 COMPOSE = ROOT / "docker-compose.yml"
@@ -137,3 +144,31 @@ def test_a_broken_dockerfile_is_reported(tmp_path: Path, old: str, new: str, exp
     broken.write_text(text.replace(old, new, 1))
     problems = check_dockerfile(events, broken)
     assert any(expected in problem for problem in problems), problems
+
+
+def run_with_hadolint(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run Python in the workspace with hadolint installed, as `make compose-check` does."""
+    uv = shutil.which("uv")
+    assert uv is not None
+    return subprocess.run(
+        [uv, "run", "--quiet", "--with", HADOLINT_REQUIREMENT, "python", *args],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+
+
+def test_make_compose_check_passes_with_hadolint() -> None:
+    result = run_with_hadolint("-m", "tools.compose_check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hadolint: 4 Dockerfiles clean" in result.stdout
+    assert result.stdout.endswith("compose-check: 0 problems\n")
+
+
+def test_hadolint_flags_a_floating_base_image(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text('FROM python:latest\nUSER 10001\nCMD ["python"]\n')
+    script = (
+        "import sys; from pathlib import Path; from tools.compose_check import hadolint; "
+        "problems, _ = hadolint([Path(sys.argv[1])]); print(*problems, sep='\\n')"
+    )
+    result = run_with_hadolint("-c", script, str(dockerfile))
+    assert "DL3007" in result.stdout, result.stdout + result.stderr
