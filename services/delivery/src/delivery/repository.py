@@ -111,7 +111,7 @@ async def update_delivery(
     await session.execute(
         update(Delivery)
         .where(Delivery.id == delivery_id)
-        .values(**values, updated_at=func.now())
+        .values(**values, updated_at=func.clock_timestamp())
         .execution_options(synchronize_session=False)
     )
 

@@ -31,17 +31,24 @@ from servicekit.graphql import build_schema
 from servicekit.settings import ServiceSettings
 
 __all__ = [
+    "ADDRESS",
     "ALICE",
     "BOB",
     "JWT_SECRET",
     "KEY_A",
     "KEY_B",
+    "RECIPIENT",
+    "SCHEDULE",
+    "UPDATE",
     "Gql",
     "PaymentsStub",
     "build_payments_stub",
+    "codes",
     "make_settings",
     "running_delivery",
+    "schedule",
     "token",
+    "update",
 ]
 
 JWT_SECRET = "delivery-tests-secret-0123456789abcdef"
@@ -173,13 +180,15 @@ class Gql:
 async def running_delivery(
     settings: Settings,
     *,
-    payments_app: FastAPI,
+    payments_app: FastAPI | None,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
 ) -> AsyncIterator[Gql]:
+    """The delivery app over ASGI; ``payments_app=None`` makes it talk real HTTP to
+    ``settings.payments_url``."""
     app = create_app(
         settings,
         sessionmaker=sessionmaker,
-        http_transport=httpx.ASGITransport(app=payments_app),
+        http_transport=httpx.ASGITransport(app=payments_app) if payments_app else None,
         purge_idempotency_keys=False,
     )
     async with (
@@ -189,3 +198,81 @@ async def running_delivery(
         ) as client,
     ):
         yield Gql(client)
+
+
+# --- operations -------------------------------------------------------------------------------
+
+DELIVERY_FIELDS = """
+  id status recipientName courier trackingNumber eta createdAt
+  address { line1 line2 city postalCode country }
+  history { status note at }
+  payment { id }
+"""
+
+SCHEDULE = f"""
+mutation Schedule($paymentId: ID!, $name: String!, $address: AddressInput!, $key: String!) {{
+  scheduleDelivery(paymentId: $paymentId, recipientName: $name, address: $address,
+                   idempotencyKey: $key) {{ {DELIVERY_FIELDS} }}
+}}
+"""
+
+UPDATE = f"""
+mutation Update($id: ID!, $status: DeliveryStatus!, $key: String!, $note: String,
+                $courier: String, $tracking: String, $eta: DateTime) {{
+  updateDeliveryStatus(id: $id, status: $status, idempotencyKey: $key, note: $note,
+                       courier: $courier, trackingNumber: $tracking, eta: $eta) {{
+    {DELIVERY_FIELDS}
+  }}
+}}
+"""
+
+RECIPIENT = "Zoë Quintessa Testperson"
+ADDRESS: dict[str, Any] = {
+    "line1": "Gartenstraße 17 Hinterhaus",
+    "line2": "Aufgang C",
+    "city": "Wuppertal-Elberfeld",
+    "postalCode": "42103",
+    "country": "DE",
+}
+
+
+async def schedule(
+    gql: Gql,
+    payment_id: str,
+    *,
+    key: str | None = None,
+    as_: str | None = None,
+    name: str = RECIPIENT,
+    address: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run scheduleDelivery; returns the whole GraphQL response."""
+    return await gql(
+        SCHEDULE,
+        {
+            "paymentId": payment_id,
+            "name": name,
+            "address": address or ADDRESS,
+            "key": key or uuid.uuid4().hex,
+        },
+        as_=as_ or token(ALICE),
+    )
+
+
+async def update(
+    gql: Gql,
+    delivery_id: str,
+    status: str,
+    *,
+    key: str | None = None,
+    as_: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    return await gql(
+        UPDATE,
+        {"id": delivery_id, "status": status, "key": key or uuid.uuid4().hex, **extra},
+        as_=as_ or token("courier-system", "delivery:write"),
+    )
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [e.get("extensions", {}).get("code") for e in body.get("errors") or []]
