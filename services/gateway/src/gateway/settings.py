@@ -38,6 +38,9 @@ class Settings(ServiceSettings):
     keepalive_expiry_s: float = Field(default=30.0, ge=0)
     dedup_enabled: bool = True
 
+    # Progressive override (§1.3): every label is on unless named here.
+    override_labels_off: frozenset[str] = frozenset()
+
     # Errors.
     expose_subgraph_errors: bool = False  # add extensions.serviceName to subgraph errors
     mask_uncoded_subgraph_errors: bool = False  # "Subgraph error" for errors without a code

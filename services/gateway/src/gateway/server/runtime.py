@@ -76,7 +76,8 @@ class Gateway:
         self.transport = transport
         self.planner = planner
         self.metrics = metrics
-        self.labels = frozenset(supergraph.override_labels)  # every label on by default
+        # Every label is on by default (a full override); settings may turn some off.
+        self.labels = frozenset(supergraph.override_labels) - settings.override_labels_off
         self.operations = OperationCache(supergraph.api_schema, settings.request_cache_size)
         self.plans = PlanCache(settings.plan_cache_size)
         self.executor = Executor(

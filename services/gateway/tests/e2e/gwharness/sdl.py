@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["join_v03"]
+__all__ = ["join_v03", "join_v04"]
 
 _PREAMBLE = """
 schema
@@ -40,3 +40,13 @@ def join_v03(graphs: list[str], body: str, *, mutation: bool = False) -> str:
         f'  {g.upper()} @join__graph(name: "{g}", url: "http://{g}/graphql")' for g in graphs
     )
     return _PREAMBLE % {"roots": roots} + f"enum join__Graph {{\n{values}\n}}\n" + body
+
+
+def join_v04(graphs: list[str], body: str, *, mutation: bool = False) -> str:
+    """Like ``join_v03`` with join v0.4: ``@join__field(overrideLabel:)``."""
+    text = join_v03(graphs, body, mutation=mutation)
+    text = text.replace("join/v0.3", "join/v0.4")
+    return text.replace(
+        "override: String, usedOverridden: Boolean)",
+        "override: String, usedOverridden: Boolean, overrideLabel: String)",
+    )
