@@ -8,7 +8,12 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxTokensLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.scalar import ScalarDefinition
@@ -60,11 +65,16 @@ def build_schema(
     scalar_map: Mapping[object, ScalarDefinition] | None = None,
 ) -> PlatformSchema:
     """``scalar_map`` declares custom scalars (Strawberry's non-deprecated way)."""
+    # The depth rule is a class built once: a fresh one per request would make every
+    # request's rule set unique and defeat a ValidationCache (validation is the costliest
+    # step of a small operation). Rule classes hold no state; graphql-core instantiates
+    # them per validation.
+    depth_rules = QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
     extensions: list[Any] = [
         ErrorMasking,
         RequestRecorder,
         # Factories, not instances: Strawberry builds fresh extensions per request.
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: AddValidationRules(depth_rules),
         lambda: MaxTokensLimiter(max_token_count=20_000),
         *extra_extensions,
     ]
