@@ -1,0 +1,329 @@
+"""Benchmark of the events subgraph on a large event log.
+
+    uv run python services/events/bench/bench_events.py [--rows 1000000] [--database-url URL]
+
+Seeds ``--rows`` events with ``INSERT ... SELECT generate_series`` (secondary indexes are
+built after the load, as a bulk import would), then measures through the real app (FastAPI +
+Strawberry + SQLAlchemy, in process over ``httpx.ASGITransport``, no network):
+
+- p50/p95 of the ``text`` search (a rare substring and a common word) and of
+  ``eventsByParameters`` (email + environment + date; component + text), with the indexes
+  and again after dropping them;
+- ``saveEvent`` throughput with ``--concurrency`` clients for ``--save-seconds``.
+
+Without ``--database-url`` (or ``EVENTS_BENCH_DATABASE_URL``) it starts an embedded
+PostgreSQL in a temporary folder and deletes it afterwards. With a URL, the database named
+in it is DROPPED and recreated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import math
+import os
+import platform
+import random
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from events.config import Settings
+from events.main import create_app
+from servicekit.database import create_engine
+from servicekit.migrations import upgrade_with_engine
+from servicekit.pg_embedded import EmbeddedPostgres
+from servicekit.testing import fresh_database, server_url_of
+
+__all__ = ["main"]
+
+SECONDARY_INDEXES = {
+    "ix_events_created_at_id": "(created_at DESC, id DESC)",
+    "ix_events_email_environment_component_created_at": (
+        "(email, environment, component, created_at DESC, id DESC)"
+    ),
+    "ix_events_environment_component_created_at": (
+        "(environment, component, created_at DESC, id DESC)"
+    ),
+    "ix_events_message_trgm": "USING gin (message gin_trgm_ops)",
+}
+USERS = 10_000
+START = "2026-01-01 00:00:00+00"
+STEP_SECONDS = 25  # 1M rows span about 290 days
+
+SEED = f"""
+INSERT INTO events (email, environment, component, message, data, created_at)
+SELECT 'user' || (i % {USERS}) || '@example.com',
+       (ARRAY['prod', 'staging', 'dev'])[1 + i % 3],
+       (ARRAY['api', 'billing', 'auth', 'worker', 'web', 'search', 'mailer', 'scheduler'])
+           [1 + (i / 3) % 8],
+       (ARRAY['user logged in', 'payment captured', 'request timeout', 'cache miss',
+              'job finished', 'email sent'])[1 + (i * 7) % 6] || ' ref ' || md5(i::text),
+       jsonb_build_object('i', i, 'even', i % 2 = 0),
+       timestamptz '{START}' + make_interval(secs => i * {STEP_SECONDS})
+FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS i
+"""
+
+TEXT_QUERY = """query($text: String!) {
+  events(filter: {text: $text}, first: 50) { id message createdAt } }"""
+BY_PARAMETERS = """query($email: String, $environment: String, $component: String,
+                       $text: String, $date: String) {
+  eventsByParameters(email: $email, environment: $environment, component: $component,
+                     text: $text, date: $date) { id email message createdAt } }"""
+SAVE_EVENT = """mutation($email: String, $message: String, $data: JSONString) {
+  saveEvent(email: $email, environment: "bench", component: "bench", message: $message,
+            data: $data) { event { id createdAt } } }"""
+
+
+@dataclass
+class Sample:
+    name: str
+    seconds: list[float]
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.seconds)
+        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+    def row(self) -> str:
+        return (
+            f"| {self.name} | {len(self.seconds)} | {self.percentile(50) * 1000:.1f} | "
+            f"{self.percentile(95) * 1000:.1f} |"
+        )
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def machine() -> str:
+    model = "unknown"
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        model = next(
+            (line.split(":", 1)[1].strip() for line in lscpu.splitlines()
+             if line.startswith("Model name")),
+            model,
+        )  # fmt: skip
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs (nproc), {model}, {platform.system()} {platform.release()}"
+
+
+async def seed(engine: AsyncEngine, rows: int) -> float:
+    started = time.perf_counter()
+    async with engine.begin() as conn:
+        for name in SECONDARY_INDEXES:
+            await conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    chunk = 250_000
+    for first in range(1, rows + 1, chunk):
+        last = min(rows, first + chunk - 1)
+        async with engine.begin() as conn:
+            await conn.execute(text(SEED), {"first": first, "last": last})
+        log(f"  seeded {last:,} rows")
+    return time.perf_counter() - started
+
+
+async def create_indexes(engine: AsyncEngine) -> dict[str, float]:
+    timings: dict[str, float] = {}
+    for name, definition in SECONDARY_INDEXES.items():
+        started = time.perf_counter()
+        async with engine.begin() as conn:
+            await conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+            await conn.execute(text(f"CREATE INDEX {name} ON events {definition}"))
+        timings[name] = time.perf_counter() - started
+        log(f"  built {name} in {timings[name]:.1f}s")
+    async with engine.begin() as conn:
+        await conn.execute(text("ANALYZE events"))
+    return timings
+
+
+async def drop_indexes(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        for name in SECONDARY_INDEXES:
+            await conn.execute(text(f"DROP INDEX {name}"))
+        await conn.execute(text("ANALYZE events"))
+
+
+class Runner:
+    def __init__(self, http: httpx.AsyncClient, rows: int, rng: random.Random) -> None:
+        self.http = http
+        self.rows = rows
+        self.rng = rng
+
+    async def post(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        body: dict[str, Any] = response.json()
+        if body.get("errors"):
+            raise RuntimeError(f"benchmark query failed: {body['errors']}")
+        return body
+
+    def rare_text(self) -> dict[str, Any]:
+        i = self.rng.randint(1, self.rows)
+        digest = hashlib.md5(str(i).encode()).hexdigest()  # noqa: S324 - matches the seed
+        offset = self.rng.randint(0, 22)
+        return {"text": digest[offset : offset + 10]}
+
+    def common_text(self) -> dict[str, Any]:
+        return {"text": self.rng.choice(["timeout", "payment", "cache miss", "logged"])}
+
+    def _date(self) -> str:
+        day = self.rng.randint(0, max(0, self.rows * STEP_SECONDS // 86_400 - 1))
+        stamp = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=day)
+        return f"{stamp.day}-{stamp.month}-{stamp.year}"
+
+    def by_email(self) -> dict[str, Any]:
+        return {
+            "email": f"user{self.rng.randrange(USERS)}@example.com",
+            "environment": self.rng.choice(["prod", "staging", "dev"]),
+            "date": self._date(),
+        }
+
+    def by_component_text(self) -> dict[str, Any]:
+        return {
+            "component": self.rng.choice(["api", "billing", "auth", "worker"]),
+            "text": self.rng.choice(["timeout", "captured", "email sent"]),
+        }
+
+    async def measure(
+        self, name: str, query: str, make: Callable[[], dict[str, Any]], samples: int
+    ) -> Sample:
+        for _ in range(min(3, samples)):
+            await self.post(query, make())
+        seconds = []
+        for _ in range(samples):
+            variables = make()
+            started = time.perf_counter()
+            await self.post(query, variables)
+            seconds.append(time.perf_counter() - started)
+        sample = Sample(name, seconds)
+        log(f"  {sample.row()}")
+        return sample
+
+    async def suite(self, label: str, samples: int) -> list[Sample]:
+        return [
+            await self.measure(f"text, rare substring ({label})", TEXT_QUERY, self.rare_text,
+                               samples),
+            await self.measure(f"text, common words ({label})", TEXT_QUERY, self.common_text,
+                               samples),
+            await self.measure(f"eventsByParameters email+environment+date ({label})",
+                               BY_PARAMETERS, self.by_email, samples),
+            await self.measure(f"eventsByParameters component+text ({label})", BY_PARAMETERS,
+                               self.by_component_text, samples),
+        ]  # fmt: skip
+
+    async def save_throughput(self, *, concurrency: int, seconds: float) -> tuple[int, float]:
+        deadline = time.perf_counter() + seconds
+        done = 0
+
+        async def worker(worker_id: int) -> None:
+            nonlocal done
+            n = 0
+            while time.perf_counter() < deadline:
+                n += 1
+                await self.post(SAVE_EVENT, {
+                    "email": f"bench{worker_id}@example.com",
+                    "message": f"bench message {worker_id}-{n}",
+                    "data": f'{{"worker": {worker_id}, "n": {n}}}',
+                })  # fmt: skip
+                done += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        return done, time.perf_counter() - started
+
+
+async def run(args: argparse.Namespace, url: str) -> None:
+    settings = Settings(
+        env="test", database_url=url, app_secret=SecretStr(secrets.token_hex(32)),
+        db_pool_size=args.concurrency, db_max_overflow=0,
+    )  # fmt: skip
+    engine = create_engine(settings)
+    try:
+        await upgrade_with_engine("events.migrations", engine)
+        log(f"seeding {args.rows:,} events ...")
+        seed_seconds = await seed(engine, args.rows)
+        log(f"building indexes (seeded in {seed_seconds:.1f}s) ...")
+        index_seconds = await create_indexes(engine)
+        async with engine.connect() as conn:
+            version = await conn.scalar(text("SHOW server_version"))
+            size = await conn.scalar(
+                text("SELECT pg_size_pretty(pg_total_relation_size('events'))")
+            )
+        app = create_app(settings)
+        rng = random.Random(args.seed)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                              base_url="http://events.bench", timeout=120) as http,
+        ):  # fmt: skip
+            runner = Runner(http, args.rows, rng)
+            log("queries with the indexes ...")
+            indexed = await runner.suite("indexed", args.samples)
+            log(f"saveEvent for {args.save_seconds}s with {args.concurrency} clients ...")
+            saved, elapsed = await runner.save_throughput(
+                concurrency=args.concurrency, seconds=args.save_seconds
+            )
+            log("dropping the secondary indexes ...")
+            await drop_indexes(engine)
+            log("queries without the indexes ...")
+            bare = await runner.suite("no index", args.samples_without_index)
+    finally:
+        await engine.dispose()
+
+    out = [
+        f"rows: {args.rows:,}  (seeded in {seed_seconds:.1f}s; table + indexes {size})",
+        f"machine: {machine()}",
+        f"postgres: {version}; python {platform.python_version()}",
+        "index build: " + ", ".join(f"{k} {v:.1f}s" for k, v in index_seconds.items()),
+        "",
+        "| query | samples | p50 ms | p95 ms |",
+        "|---|---|---|---|",
+        *(sample.row() for sample in indexed + bare),
+        "",
+        f"saveEvent: {saved} in {elapsed:.1f}s = {saved / elapsed:.0f} mutations/s "
+        f"({args.concurrency} concurrent clients, in-process ASGI, with all indexes)",
+    ]
+    print("\n".join(out))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default=os.environ.get("EVENTS_BENCH_DATABASE_URL"))
+    parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument("--samples-without-index", type=int, default=20)
+    parser.add_argument("--save-seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    if args.database_url:
+        name = make_url(args.database_url).database or "events_bench"
+        url = asyncio.run(fresh_database(server_url_of(args.database_url), name))
+        asyncio.run(run(args, url))
+        return 0
+    server = EmbeddedPostgres.temporary()
+    log("starting an embedded PostgreSQL ...")
+    server.start()
+    try:
+        url = asyncio.run(fresh_database(server.url, "events_bench"))
+        asyncio.run(run(args, url))
+    finally:
+        server.destroy()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
