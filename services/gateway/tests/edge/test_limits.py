@@ -138,6 +138,27 @@ def test_exponential_fragment_expansion_is_measured_in_linear_time(
     assert err.value.code == "MAX_ALIASES_EXCEEDED"
 
 
+def test_exponential_expansion_without_aliases_is_refused_by_the_field_count(
+    api_schema: GraphQLSchema,
+) -> None:
+    # no aliases, tiny depth, zero cost: only the inlined field count shows the blow-up
+    n = 40
+    frags = "\n".join(f"fragment F{i} on User {{ ...F{i + 1} ...F{i + 1} }}" for i in range(n))
+    doc = parse("{ me { ...F0 } }\n" + frags + f"\nfragment F{n} on User {{ id }}")
+    found = measure_operation(doc, schema=api_schema)
+    assert (found.fields, found.aliases, found.depth) == (1 + 2**n, 0, 2)
+    with pytest.raises(LimitExceeded) as err:
+        check_operation(doc, OperationLimits(), schema=api_schema)
+    assert err.value.code == "MAX_FIELDS_EXCEEDED"
+    assert err.value.limit == 5_000
+    _serves_normal(api_schema, OperationLimits())
+
+
+def test_fields_count_every_selection_once_inlined(api_schema: GraphQLSchema) -> None:
+    doc = parse("{ me { id ...U } hello } fragment U on User { name posts { id } }")
+    assert measure_operation(doc, schema=api_schema).fields == 6  # me id name posts id hello
+
+
 def test_root_fields_are_counted_through_root_fragments(api_schema: GraphQLSchema) -> None:
     doc = parse("query { hello ...R ... on Query { expensive } } fragment R on Query { me { id } }")
     assert measure_operation(doc, schema=api_schema).root_fields == 3

@@ -6,9 +6,10 @@ Order of the checks in the pipeline (each is cheap and bounded on abuse input):
 2. ``check_batch_size``: operations in one batched request (``BATCH_LIMIT_EXCEEDED``);
 3. ``check_tokens``: lexical tokens, counted with graphql-core's lexer and stopped at the
    first token over the limit (``MAX_TOKENS_EXCEEDED``) - run it before ``parse``;
-4. ``check_operation`` on the parsed document: depth, aliases, root fields and estimated cost
-   (``MAX_DEPTH_EXCEEDED``, ``MAX_ALIASES_EXCEEDED``, ``MAX_ROOT_FIELDS_EXCEEDED``,
-   ``COST_ESTIMATED_TOO_EXPENSIVE``) - run it before ``validate``, whose rules are not linear.
+4. ``check_operation`` on the parsed document: depth, aliases, root fields, fields after
+   inlining fragments, and estimated cost (``MAX_DEPTH_EXCEEDED``, ``MAX_ALIASES_EXCEEDED``,
+   ``MAX_ROOT_FIELDS_EXCEEDED``, ``MAX_FIELDS_EXCEEDED``, ``COST_ESTIMATED_TOO_EXPENSIVE``) -
+   run it before ``validate``, whose rules are not linear.
 
 Named fragments are summarised once each, in dependency order (Kahn's algorithm, no
 recursion across fragments), so nested spreads cost linear time even when their expansion
@@ -74,6 +75,7 @@ class OperationLimits:
     max_depth: int | None = 15
     max_aliases: int | None = 30
     max_root_fields: int | None = 20
+    max_fields: int | None = 5_000  # after inlining fragments: bounds the normalizer's work
     max_tokens: int | None = 15_000
     max_cost: float | None = None
     max_body_bytes: int | None = 2_000_000
@@ -87,6 +89,7 @@ class OperationMeasure:
     depth: int
     aliases: int
     root_fields: int
+    fields: int  # field selections once fragments are inlined (what the normalizer builds)
     cost: float
     fragment_cycle: bool  # some fragment is on a spread cycle (validation will refuse it)
 
@@ -164,6 +167,7 @@ class _Summary:
     depth: int = 0
     aliases: int = 0
     width: int = 0  # fields at this level, through fragments
+    fields: int = 0  # field selections at any level: what inlining fragments would produce
     cost: float = 0.0
 
 
@@ -234,7 +238,7 @@ class _Measurer:
                 code="MAX_DEPTH_EXCEEDED",
                 limit=_MAX_NESTING,
             )
-        depth = aliases = width = 0
+        depth = aliases = width = fields = 0
         cost = 0.0
         for sel in node.selections:
             if isinstance(sel, FieldNode):
@@ -254,8 +258,9 @@ class _Measurer:
             else:  # pragma: no cover - graphql-core has no other selection kinds
                 continue
             aliases += s.aliases
+            fields += s.fields
             cost += s.cost
-        return _Summary(depth, aliases, width, cost)
+        return _Summary(depth, aliases, width, fields, cost)
 
     def field(
         self,
@@ -274,7 +279,7 @@ class _Measurer:
             child = _EMPTY
             if node.selection_set is not None:
                 child = self.selection_set(node.selection_set, None, level + 1, None, False)
-            return _Summary(1 + child.depth, alias + child.aliases, 1, child.cost)
+            return _Summary(1 + child.depth, alias + child.aliases, 1, 1 + child.fields, child.cost)
         assert parent is not None
         model = self.model
         args = self._arguments(node)
@@ -302,7 +307,13 @@ class _Measurer:
         child = _EMPTY
         if node.selection_set is not None:
             child = self.selection_set(node.selection_set, named, level + 1, child_sized, False)
-        return _Summary(1 + child.depth, alias + child.aliases, 1, weight + multiplier * child.cost)
+        return _Summary(
+            1 + child.depth,
+            alias + child.aliases,
+            1,
+            1 + child.fields,
+            weight + multiplier * child.cost,
+        )
 
     def _arguments(self, node: FieldNode) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -343,14 +354,22 @@ def measure_operation(
     if operation_name is not None:
         named = [o for o in operations if o.name is not None and o.name.value == operation_name]
         operations = named or operations
-    depth = aliases = roots = 0
+    depth = aliases = roots = fields = 0
     cost = 0.0
     for op in operations:
         root = schema.get_root_type(op.operation) if schema is not None else None
         s = m.selection_set(op.selection_set, root, 1, None, op.operation is OperationType.MUTATION)
         depth, aliases = max(depth, s.depth), max(aliases, s.aliases)
         roots, cost = max(roots, s.width), max(cost, s.cost)
-    return OperationMeasure(depth, aliases, roots, cost, cycle)
+        fields = max(fields, s.fields)
+    return OperationMeasure(
+        depth=depth,
+        aliases=aliases,
+        root_fields=roots,
+        fields=fields,
+        cost=cost,
+        fragment_cycle=cycle,
+    )
 
 
 def check_operation(
@@ -362,7 +381,7 @@ def check_operation(
     cost_model: CostModel | None = None,
     variables: Mapping[str, Any] | None = None,
 ) -> OperationMeasure:
-    """Measure and refuse the first limit exceeded (depth, aliases, root fields, cost)."""
+    """Measure and refuse the first limit exceeded (depth, aliases, root fields, fields, cost)."""
     found = measure_operation(
         document,
         operation_name=operation_name,
@@ -374,6 +393,7 @@ def check_operation(
         (limits.max_depth, found.depth, "MAX_DEPTH_EXCEEDED", "depth"),
         (limits.max_aliases, found.aliases, "MAX_ALIASES_EXCEEDED", "number of aliases"),
         (limits.max_root_fields, found.root_fields, "MAX_ROOT_FIELDS_EXCEEDED", "root fields"),
+        (limits.max_fields, found.fields, "MAX_FIELDS_EXCEEDED", "number of fields"),
     )
     for limit, measured, code, what in checks:
         if limit is not None and measured > limit:

@@ -50,6 +50,7 @@ class EdgeSettings(BaseSettings):
     max_depth: int | None = Field(default=15, ge=0)
     max_aliases: int | None = Field(default=30, ge=0)
     max_root_fields: int | None = Field(default=20, ge=0)
+    max_fields: int | None = Field(default=5_000, ge=0)
     max_cost: float | None = Field(default=None, ge=0)
     cost_default_list_size: int = Field(default=10, ge=0)
 
@@ -139,6 +140,7 @@ class EdgeSettings(BaseSettings):
             max_depth=on(self.max_depth),
             max_aliases=on(self.max_aliases),
             max_root_fields=on(self.max_root_fields),
+            max_fields=on(self.max_fields),
             max_tokens=on(self.max_tokens),
             max_cost=on(self.max_cost),
             max_body_bytes=on(self.max_body_bytes),
