@@ -49,16 +49,28 @@ async def sessions(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[Asyn
         yield maker
 
 
-@pytest.fixture
-def stub() -> PaymentsStub:
+@pytest.fixture(scope="session")
+def _stub_state() -> PaymentsStub:
     return PaymentsStub()
 
 
-@pytest.fixture
-async def payments_app(stub: PaymentsStub) -> AsyncIterator[FastAPI]:
-    app = build_payments_stub(stub)
+@pytest.fixture(scope="session")
+async def _payments_app(_stub_state: PaymentsStub) -> AsyncIterator[FastAPI]:
+    app = build_payments_stub(_stub_state)
     async with app.router.lifespan_context(app):
         yield app
+
+
+@pytest.fixture
+def stub(_stub_state: PaymentsStub) -> PaymentsStub:
+    """The payments the stub knows and its behaviour, fresh for each test."""
+    _stub_state.reset()
+    return _stub_state
+
+
+@pytest.fixture
+def payments_app(_payments_app: FastAPI, stub: PaymentsStub) -> FastAPI:
+    return _payments_app
 
 
 @pytest.fixture

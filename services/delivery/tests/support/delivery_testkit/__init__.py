@@ -91,6 +91,11 @@ class PaymentsStub:
     hang: bool = False
     lookups: int = 0
 
+    def reset(self) -> None:
+        self.payments.clear()
+        self.down = self.hang = False
+        self.lookups = 0
+
     def add(self, *, status: str = "CAPTURED", payer: str = ALICE) -> str:
         payment_id = str(uuid.uuid4())
         self.payments[payment_id] = (status, payer)
