@@ -20,6 +20,7 @@ API = """
 type Query { top: [Product!]!  product(upc: String!): Product  me: User  grid: [[Product]] }
 type Product {
   upc: String! name: String price(x: Int): Int color: Color reviews: [Review!]! stock: Int!
+  query: Query
 }
 type Review { id: ID! body: String! }
 type User { id: ID! username: String }
@@ -43,7 +44,9 @@ def products_subgraph(top: list[Any] | None = None) -> Subgraph:
     return Subgraph(
         "products",
         """
-        type Product @key(fields: "upc") { upc: String  name: String price: Int color: String }
+        type Product @key(fields: "upc") {
+          upc: String  name: String price: Int color: String query: Query
+        }
         type Query { top: [Product]  product(upc: String!): Product  grid: [[Product]] }
         """,
         resolvers={
@@ -51,7 +54,8 @@ def products_subgraph(top: list[Any] | None = None) -> Subgraph:
                 "top": lambda _p: rows,
                 "product": lambda _p, upc: PRODUCTS.get(upc),
                 "grid": lambda _p: [[PRODUCTS["1"], None], [], [PRODUCTS["3"], PRODUCTS["1"]]],
-            }
+            },
+            "Product": {"query": lambda _p: {}},
         },
         entities={"Product": lambda rep: PRODUCTS.get(rep["upc"])},
     )
@@ -464,3 +468,54 @@ async def test_variables_forwarded_are_only_the_used_ones(runner: HandRunner) ->
         "top": [{"price": 10}, {"price": 5}, {"price": 7}],
     }
     assert runner.subgraphs["products"].requests[0]["variables"] == {"u": "2"}
+
+
+async def test_a_root_reentry_is_merged_at_every_position(runner: HandRunner) -> None:
+    reentry = Fetch("products", '{product(upc:"3"){name}}', None, "query", (), None, 1)
+    plan = runner.plan(
+        '{ top { upc query { product(upc: "3") { name } } } }',
+        Sequence(
+            (
+                root("{top{upc query{__typename}}}"),
+                Flatten(("top", "@", "query"), reentry),
+            )
+        ),
+    )
+    result = await runner.run(plan)
+    lamp = {"query": {"product": {"name": "Lamp"}}}
+    assert result.to_dict() == {
+        "data": {"top": [{"upc": "1", **lamp}, {"upc": "2", **lamp}, {"upc": "3", **lamp}]}
+    }
+    # Sent once, merged three times.
+    assert runner.subgraphs["products"].count == 2
+
+
+async def test_errors_under_a_planner_alias_are_mapped_back(
+    runner: HandRunner,
+) -> None:
+    runner.subgraphs["products"].fixed_body = (
+        b'{"data":{"top":[{"upc":"1","name":"Table","_qp0_name":"T"},'
+        b'{"upc":"2","name":"Chair","_qp0_name":null}]},'
+        b'"errors":[{"message":"boom","path":["top",1,"_qp0_name"],'
+        b'"extensions":{"code":"E1","secret":"x"}}]}'
+    )
+    fetch = Fetch(
+        "products",
+        "{top{upc name _qp0_name:name}}",
+        None,
+        "query",
+        (),
+        None,
+        0,
+        internal_aliases=((("top", "_qp0_name"), "name"),),
+    )
+    result = await runner.run(runner.plan("{ top { upc name } }", fetch))
+    assert result.to_dict() == {
+        "data": {"top": [{"upc": "1", "name": "Table"}, {"upc": "2", "name": "Chair"}]},
+        # The alias is mapped back to the client key; only the code survives from the
+        # subgraph's extensions.
+        "errors": [{"message": "boom", "path": ["top", 1, "name"], "extensions": {"code": "E1"}}],
+    }
+    result = await runner.run(runner.plan("{ top { upc } }", fetch))
+    # The client did not select name: the path stops where the response does.
+    assert result.errors == [{"message": "boom", "path": ["top", 1], "extensions": {"code": "E1"}}]

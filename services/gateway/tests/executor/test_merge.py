@@ -1,0 +1,125 @@
+"""deep_merge, rewrites and representation collection, on plain data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.executor import apply_rewrites, deep_merge
+from gateway.executor.collect import collect, concrete_paths, static_prefix
+from gateway.plan import (
+    MISSING,
+    Fetch,
+    RenameKey,
+    ReqField,
+    ReqFragment,
+    ReqShape,
+    SetValue,
+    project,
+)
+
+ABSTRACT = frozenset({"Node", "Media"})
+
+
+def possible(name: str) -> frozenset[str]:
+    return {"Media": frozenset({"Book", "Film"})}.get(name, frozenset({name}))
+
+
+def test_deep_merge_recurses_into_objects_and_lists() -> None:
+    target: dict[str, Any] = {"a": {"x": 1}, "l": [{"id": 1}, {"id": 2}], "k": 1}
+    deep_merge(target, {"a": {"y": 2}, "l": [{"n": "a"}, {"n": "b"}], "k": 2}, ABSTRACT)
+    assert target == {
+        "a": {"x": 1, "y": 2},
+        "l": [{"id": 1, "n": "a"}, {"id": 2, "n": "b"}],
+        "k": 2,
+    }
+
+
+def test_deep_merge_never_overwrites_with_null_but_fills_absent_keys() -> None:
+    target: dict[str, Any] = {"a": 1}
+    deep_merge(target, {"a": None, "b": None}, ABSTRACT)
+    assert target == {"a": 1, "b": None}
+
+
+def test_deep_merge_keeps_the_target_list_on_a_length_mismatch() -> None:
+    target: dict[str, Any] = {"l": [{"id": 1}]}
+    deep_merge(target, {"l": [{"n": 1}, {"n": 2}]}, ABSTRACT)
+    assert target == {"l": [{"id": 1}]}
+
+
+def test_deep_merge_never_replaces_a_concrete_typename_with_an_abstract_one() -> None:
+    target: dict[str, Any] = {"__typename": "Book", "id": "1"}
+    deep_merge(target, {"__typename": "Node", "rating": 5}, ABSTRACT)
+    assert target == {"__typename": "Book", "id": "1", "rating": 5}
+
+
+def test_set_value_rewrites_only_matching_types() -> None:
+    reps: list[dict[str, Any]] = [
+        {"__typename": "Book", "id": "1"},
+        {"__typename": "Film", "id": "2"},
+    ]
+    for rep in reps:
+        apply_rewrites(rep, (SetValue(("... on Book", "__typename"), "Node"),), possible)
+    assert reps == [{"__typename": "Node", "id": "1"}, {"__typename": "Film", "id": "2"}]
+
+
+def test_rename_key_follows_paths_through_lists_and_abstract_conditions() -> None:
+    item: dict[str, Any] = {
+        "__typename": "Book",
+        "related": [{"_qp0_price": 1}, {"_qp0_price": 2}],
+    }
+    apply_rewrites(item, (RenameKey(("... on Media", "related", "_qp0_price"), "price"),), possible)
+    assert item == {"__typename": "Book", "related": [{"price": 1}, {"price": 2}]}
+
+
+def _fetch(requires: ReqShape) -> Fetch:
+    return Fetch("g", "query{x}", None, "query", (), requires, 1)
+
+
+KEY = ReqShape(
+    (),
+    (
+        ReqFragment(
+            "Product",
+            frozenset({"Product"}),
+            (
+                ReqField("__typename", "__typename", True, 0, False, None),
+                ReqField("upc", "upc", True, 0, False, None),
+                ReqField("price", "_qp0_price", False, 0, False, None),
+            ),
+        ),
+    ),
+)
+
+
+def test_collect_agrees_with_the_reference_projection() -> None:
+    data: dict[str, Any] = {
+        "top": [
+            {"__typename": "Product", "upc": "1", "_qp0_price": 3},
+            None,
+            {"__typename": "Product", "upc": None},
+            {"__typename": "Other", "upc": "9"},
+            {"__typename": "Product", "upc": "1", "_qp0_price": 3},
+            {"__typename": "Product", "upc": "2", "_qp0_price": None},
+            {"__typename": "Product", "upc": "3"},  # its requirement's producer failed
+        ]
+    }
+    reps = collect(data, ("top", "@"), _fetch(KEY), possible)
+    top = data["top"]
+    assert reps.keys == [
+        b'{"__typename":"Product","upc":"1","price":3}',
+        b'{"__typename":"Product","upc":"2","price":null}',
+    ]
+    assert [[id(e) for e in p] for p in reps.positions] == [[id(top[0]), id(top[4])], [id(top[5])]]
+    for entity in top:
+        if isinstance(entity, dict) and project(KEY, entity) is MISSING:
+            assert all(entity is not e for p in reps.positions for e in p)
+
+
+def test_concrete_paths_and_static_prefixes() -> None:
+    inner = {"id": 1}
+    data = {"a": [{"b": [None, inner]}, {"b": []}]}
+    assert concrete_paths(data, ("a", "@", "b", "@"), {id(inner)}) == {
+        id(inner): [("a", 0, "b", 1)]
+    }
+    assert static_prefix(("a", "@", "b", "@")) == ("a",)
+    assert static_prefix(("a", "b")) == ("a", "b")
