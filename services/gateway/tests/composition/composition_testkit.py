@@ -41,14 +41,20 @@ def fed2(body: str, imports: tuple[str, ...] = ALL_IMPORTS) -> str:
 
 
 def block(sdl: str, name: str) -> str:
-    """The printed definition of type `name` in a supergraph SDL."""
-    match = re.search(
-        rf"^(?:\"\"\"[\s\S]*?\"\"\"\n)?(?:type|interface|union|enum|input|scalar) {name}\b[\s\S]*?(?=\n\n|\Z)",
-        sdl,
-        re.MULTILINE,
-    )
-    assert match, f"type {name} not in supergraph"
-    return match.group(0).strip("\n")
+    """The printed definition of type `name` (with its description) in a supergraph SDL."""
+    lines = sdl.splitlines()
+    header = re.compile(rf"^(type|interface|union|enum|input|scalar) {name}\b")
+    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    assert start is not None, f"type {name} not in supergraph"
+    end = start
+    while end + 1 < len(lines) and lines[end + 1] and lines[end] != "}":
+        end += 1
+    if start > 0 and lines[start - 1].endswith('"""'):  # a description right above
+        first = start - 1
+        while not lines[first].startswith('"""') or (first == start - 1 and lines[first] == '"""'):
+            first -= 1
+        start = first
+    return "\n".join(lines[start : end + 1])
 
 
 def field_line(sdl: str, type_name: str, field: str) -> str:

@@ -23,6 +23,7 @@ if _HERE not in sys.path:
 
 from composition_testkit import Compose, Composed, Failed  # noqa: E402
 
+
 def _sources(sdls: dict[str, str]) -> list[SubgraphSource]:
     return [SubgraphSource(name, f"http://{name}/graphql", sdl) for name, sdl in sdls.items()]
 
@@ -59,5 +60,3 @@ def failed() -> Failed:
         return result
 
     return go
-
-

@@ -153,6 +153,14 @@ def test_composes_like_apollo(folder: Path, apollo: dict[str, Any]) -> None:
     if isinstance(ours, CompositionFailure):
         assert not theirs["ok"], f"we failed, Apollo composed: {[str(e) for e in ours.errors]}"
         assert sorted(set(ours.codes)) == sorted(set(theirs["codes"])), theirs["messages"]
+        # Satisfiability errors explain the failing query; ours read exactly like Apollo's.
+        ours_paths = sorted(e.message for e in ours.errors if e.code == "SATISFIABILITY_ERROR")
+        their_paths = sorted(
+            m
+            for c, m in zip(theirs["codes"], theirs["messages"], strict=True)
+            if c == "SATISFIABILITY_ERROR"
+        )
+        assert ours_paths == their_paths
         return
     assert theirs["ok"], f"we composed, Apollo failed: {theirs['messages']}"
     if "/join/v0.5" in theirs["supergraph"]:  # Apollo emits older join versions for old subgraphs

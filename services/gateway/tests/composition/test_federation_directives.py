@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from composition_testkit import Compose, Composed, Failed, block, fed2, field_line
 
 
@@ -81,14 +80,20 @@ def test_requires_and_provides_are_recorded_per_subgraph(composed: Composed) -> 
 
 def test_requires_must_name_external_fields(failed: Failed) -> None:
     result = failed(
-        a=fed2('type Query { p: P }\ntype P @key(fields: "id") { id: ID! w: Int x: Int @requires(fields: "w") }')
+        a=fed2(
+            'type Query { p: P }\ntype P @key(fields: "id") { id: ID! w: Int x: Int '
+            '@requires(fields: "w") }'
+        )
     )
     assert result.codes == ["REQUIRES_FIELDS_MISSING_EXTERNAL"]
 
 
 def test_requires_must_name_existing_fields(failed: Failed) -> None:
     result = failed(
-        a=fed2('type Query { p: P }\ntype P @key(fields: "id") { id: ID! x: Int @requires(fields: "nope") }')
+        a=fed2(
+            'type Query { p: P }\ntype P @key(fields: "id") { id: ID! x: Int @requires(fields: '
+            '"nope") }'
+        )
     )
     assert result.codes == ["REQUIRES_INVALID_FIELDS"]
     assert '"nope"' in result.errors[0].message
@@ -135,7 +140,10 @@ def test_an_overridden_field_still_used_by_a_key_is_kept_as_used_overridden(
     composed: Composed,
 ) -> None:
     sdl = composed(
-        old=fed2('type Query { p: P }\ntype P @key(fields: "id") @key(fields: "sku") { id: ID! sku: String! }'),
+        old=fed2(
+            'type Query { p: P }\ntype P @key(fields: "id") @key(fields: "sku") { id: ID! sku: '
+            "String! }"
+        ),
         new=fed2('type P @key(fields: "id") { id: ID! sku: String! @override(from: "old") }'),
     )
     assert field_line(sdl, "P", "sku") == (
@@ -148,7 +156,8 @@ def test_progressive_override_keeps_both_sides_under_the_label(run: Compose) -> 
     result = run(
         old=fed2('type Query { p: P }\ntype P @key(fields: "id") { id: ID! price: Int }'),
         new=fed2(
-            'type P @key(fields: "id") { id: ID! price: Int @override(from: "old", label: "percent(25)") }'
+            'type P @key(fields: "id") { id: ID! price: Int @override(from: "old", label: '
+            '"percent(25)") }'
         ),
     )
     assert result.ok
@@ -161,14 +170,18 @@ def test_progressive_override_keeps_both_sides_under_the_label(run: Compose) -> 
 
 def test_override_from_itself_fails(failed: Failed) -> None:
     result = failed(
-        a=fed2('type Query { t: T }\ntype T @key(fields: "id") { id: ID! n: Int @override(from: "a") }')
+        a=fed2(
+            'type Query { t: T }\ntype T @key(fields: "id") { id: ID! n: Int @override(from: "a") }'
+        )
     )
     assert result.codes == ["OVERRIDE_FROM_SELF_ERROR"]
 
 
 def test_two_subgraphs_overriding_each_other_fail(failed: Failed) -> None:
     result = failed(
-        a=fed2('type Query { t: T }\ntype T @key(fields: "id") { id: ID! n: Int @override(from: "b") }'),
+        a=fed2(
+            'type Query { t: T }\ntype T @key(fields: "id") { id: ID! n: Int @override(from: "b") }'
+        ),
         b=fed2('type T @key(fields: "id") { id: ID! n: Int @override(from: "a") }'),
     )
     assert "OVERRIDE_SOURCE_HAS_OVERRIDE" in result.codes
@@ -176,7 +189,10 @@ def test_two_subgraphs_overriding_each_other_fail(failed: Failed) -> None:
 
 def test_override_from_an_unknown_subgraph_is_ignored_with_a_hint(run: Compose) -> None:
     result = run(
-        a=fed2('type Query { t: T }\ntype T @key(fields: "id") { id: ID! n: Int @override(from: "gone") }')
+        a=fed2(
+            'type Query { t: T }\ntype T @key(fields: "id") { id: ID! n: Int @override(from: '
+            '"gone") }'
+        )
     )
     assert result.ok
     assert field_line(result.supergraph_sdl, "T", "n") == "n: Int"

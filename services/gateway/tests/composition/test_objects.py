@@ -21,7 +21,9 @@ def test_shareable_fields_and_key_fields_may_be_resolved_by_several_subgraphs(
     composed: Composed,
 ) -> None:
     sdl = composed(
-        a=fed2('type Query { t: T }\ntype T @key(fields: "id") { id: ID! name: String @shareable }'),
+        a=fed2(
+            'type Query { t: T }\ntype T @key(fields: "id") { id: ID! name: String @shareable }'
+        ),
         b=fed2('type T @key(fields: "id") { id: ID! name: String @shareable }'),
     )
     assert block(sdl, "T") == (
@@ -58,7 +60,9 @@ def test_output_fields_take_the_most_nullable_type_and_record_each_subgraph_type
 
 
 def test_an_output_field_may_return_an_implementation_in_one_subgraph(composed: Composed) -> None:
-    shared = "interface Animal { name: String }\ntype Dog implements Animal @shareable { name: String }"
+    shared = (
+        "interface Animal { name: String }\ntype Dog implements Animal @shareable { name: String }"
+    )
     sdl = composed(
         a=fed2(f"type Query {{ pet: Animal @shareable }}\n{shared}"),
         b=fed2(f"type Query {{ pet: Dog @shareable }}\n{shared}"),

@@ -51,11 +51,18 @@ def _tree(selection: SelectionSetNode) -> Provided:
     for node in selection.selections:
         if isinstance(node, FieldNode):
             child = _tree(node.selection_set) if node.selection_set else ()
-            out[node.name.value] = tuple(sorted(set(out.get(node.name.value, ())) | set(child)))
+            out[node.name.value] = _merge(out.get(node.name.value, ()), child)
         elif isinstance(node, InlineFragmentNode):
             for name, child in _tree(node.selection_set):
-                out[name] = tuple(sorted(set(out.get(name, ())) | set(child)))
+                out[name] = _merge(out.get(name, ()), child)
     return tuple(sorted(out.items()))
+
+
+def _merge(a: Provided, b: Provided) -> Provided:
+    merged = dict(a)
+    for name, child in b:
+        merged[name] = _merge(merged.get(name, ()), child)
+    return tuple(sorted(merged.items()))
 
 
 def _parse(text: str) -> SelectionSetNode | None:
@@ -85,7 +92,12 @@ class _Checker:
         provided = dict(node.provided)
         if f.external and name not in provided:
             return None
-        return f, provided.get(name, ())
+        below = provided.get(name, ())
+        if f.provides:
+            selection = _parse(f.provides)
+            if selection is not None:  # what @provides makes available under this field
+                below = _merge(below, _tree(selection))
+        return f, below
 
     def collectable(
         self, node: Node, selection: SelectionSetNode, depth: int, *, local: bool
@@ -205,30 +217,35 @@ class _Checker:
                 f'  - field "{node.type}.{name}" is not resolvable because marked @external.'
             )
         else:
-            lines.append(
-                f'  - cannot satisfy @requires(fields: "{f.requires}") on field '
+            return (
+                f'- from subgraph "{sub}": cannot satisfy @require conditions on field '
                 f'"{node.type}.{name}".'
             )
+
         for index, i in enumerate(self.inputs):
             if index == node.graph:
                 continue
             other = i.subgraph.types.get(node.type)
             if other is None or name not in other.fields:
                 continue
-            keys = f'@key defined on type "{node.type}" in subgraph "{i.subgraph.name}"'
+            move = f'  - cannot move to subgraph "{i.subgraph.name}"'
+            if other.keys and any(k.resolvable for k in other.keys):
+                lines.extend(
+                    f'{move} using @key(fields: "{k.fields}") of "{node.type}", the key field(s) '
+                    f'cannot be resolved from subgraph "{sub}".'
+                    for k in other.keys
+                    if k.resolvable
+                )
+                continue
             if not other.keys:
-                why = f"no {keys}"
-            elif not any(k.resolvable for k in other.keys):
+                why = f'type "{node.type}" has no @key defined in subgraph "{i.subgraph.name}"'
+            else:
                 why = (
-                    f"none of the {keys} are resolvable (they are all declared with their "
+                    f'none of the @key defined on type "{node.type}" in subgraph '
+                    f'"{i.subgraph.name}" are resolvable (they are all declared with their '
                     '"resolvable" argument set to false)'
                 )
-            else:
-                why = f'none of the {keys} can be collected from subgraph "{sub}"'
-            lines.append(
-                f'  - cannot move to subgraph "{i.subgraph.name}", which has field '
-                f'"{node.type}.{name}", because {why}.'
-            )
+            lines.append(f'{move}, which has field "{node.type}.{name}", because {why}.')
         return "\n".join(lines)
 
     def downcast(self, nodes: frozenset[Node], target: str) -> frozenset[Node]:
