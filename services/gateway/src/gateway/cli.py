@@ -11,6 +11,7 @@ import argparse
 import gc
 import importlib
 import importlib.util
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="listen port (default: GATEWAY_PORT or 5000)")
     commands.add_parser("compose", help="compose subgraph SDLs into a supergraph", add_help=False)
     return parser
+
+
+def _exit_cleanly(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _fail(message: str) -> int:
@@ -76,7 +81,9 @@ def _serve(args: argparse.Namespace) -> int:
     gc.collect()
     gc.freeze()
     loop = "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
-    # uvicorn installs SIGTERM/SIGINT handlers: in-flight requests finish, then it exits.
+    # uvicorn captures SIGTERM/SIGINT while serving (in-flight requests finish), then
+    # re-raises the signal to the handler in place before it: ours exits with status 0.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(
         app,
         host=args.host or settings.host,

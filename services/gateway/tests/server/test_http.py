@@ -68,9 +68,7 @@ def hello_subgraph() -> Subgraph:
 
 @pytest.fixture
 async def gw() -> AsyncIterator[GatewayClient]:
-    async with running_gateway(
-        SUPERGRAPH, [hello_subgraph()]
-    ) as client:
+    async with running_gateway(SUPERGRAPH, [hello_subgraph()]) as client:
         yield client
 
 
