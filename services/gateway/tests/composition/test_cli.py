@@ -7,9 +7,9 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-
 from composition_testkit import fed2
 
 from gateway.composition import CompositionSuccess, SubgraphSource, compose
@@ -22,8 +22,8 @@ REVIEWS = fed2('type User @key(fields: "id") { id: ID! reviews: [String] }')
 class _Subgraphs(BaseHTTPRequestHandler):
     """Answers `{ _service { sdl } }` for /accounts and /reviews; anything else is a 500."""
 
-    sdls = {"/accounts": ACCOUNTS, "/reviews": REVIEWS}
-    queries: list[str] = []  # noqa: RUF012 - shared on purpose: the test reads what was asked
+    sdls: ClassVar[dict[str, str]] = {"/accounts": ACCOUNTS, "/reviews": REVIEWS}
+    queries: ClassVar[list[str]] = []  # shared on purpose: the tests read what was asked
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -37,7 +37,7 @@ class _Subgraphs(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 

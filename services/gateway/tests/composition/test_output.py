@@ -7,9 +7,8 @@ import random
 from pathlib import Path
 
 import pytest
-from graphql import build_ast_schema, parse
-
 from composition_testkit import Composed, block, fed2
+from graphql import build_ast_schema, parse
 
 from gateway import composition
 from gateway.composition import SubgraphSource, compose
