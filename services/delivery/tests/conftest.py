@@ -1,5 +1,5 @@
 """Fixtures: a migrated test database, per-test savepoint isolation, and the delivery
-app talking over ASGI to a minimal real federated payments subgraph."""
+app talking over ASGI to the real payments app (its own database)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp
 
 from servicekit.database import create_engine
 from servicekit.migrations import upgrade_with_engine
@@ -20,14 +20,16 @@ if _SUPPORT not in sys.path:
     sys.path.insert(0, _SUPPORT)
 
 from delivery_testkit import (  # noqa: E402
+    JWT_SECRET,
     Gql,
-    PaymentsStub,
-    build_payments_stub,
+    Payments,
     make_settings,
     running_delivery,
 )
 
 from delivery.config import Settings  # noqa: E402
+from payments.main import create_app as create_payments_app  # noqa: E402
+from payments.testing import settings_for as payments_settings  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -50,27 +52,32 @@ async def sessions(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[Asyn
 
 
 @pytest.fixture(scope="session")
-def _stub_state() -> PaymentsStub:
-    return PaymentsStub()
-
-
-@pytest.fixture(scope="session")
-async def _payments_app(_stub_state: PaymentsStub) -> AsyncIterator[FastAPI]:
-    app = build_payments_stub(_stub_state)
+async def _payments(postgres_server_url: str) -> AsyncIterator[Payments]:
+    """The real payments app on its own database, entered once for the session."""
+    url = await fresh_database(postgres_server_url, "delivery_payments_test")
+    settings = payments_settings(jwt_secret=JWT_SECRET, database_url=url)
+    engine = create_engine(settings)
+    try:
+        await upgrade_with_engine("payments.migrations", engine)
+    finally:
+        await engine.dispose()
+    app = create_payments_app(settings)
     async with app.router.lifespan_context(app):
-        yield app
+        payments = Payments(app)
+        yield payments
+        await payments.aclose()
 
 
 @pytest.fixture
-def stub(_stub_state: PaymentsStub) -> PaymentsStub:
-    """The payments the stub knows and its behaviour, fresh for each test."""
-    _stub_state.reset()
-    return _stub_state
+def payments(_payments: Payments) -> Payments:
+    """Payments as delivery sees it, with no fault switched on."""
+    _payments.reset()
+    return _payments
 
 
 @pytest.fixture
-def payments_app(_payments_app: FastAPI, stub: PaymentsStub) -> FastAPI:
-    return _payments_app
+def payments_app(payments: Payments) -> ASGIApp:
+    return payments
 
 
 @pytest.fixture
@@ -80,7 +87,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 async def gql(
-    settings: Settings, payments_app: FastAPI, sessions: async_sessionmaker[AsyncSession]
+    settings: Settings, payments_app: ASGIApp, sessions: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[Gql]:
     async with running_delivery(settings, payments_app=payments_app, sessionmaker=sessions) as call:
         yield call

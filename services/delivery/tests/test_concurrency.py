@@ -12,12 +12,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from delivery_testkit import Gql, PaymentsStub, codes, make_settings, running_delivery, schedule
+from delivery_testkit import Gql, Payments, codes, make_settings, running_delivery, schedule
 from delivery_testkit import token as make_token
 from delivery_testkit import update as update_status
-from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from starlette.types import ASGIApp
 
 from delivery.models import Delivery, StatusChange, idempotency_keys
 
@@ -25,7 +25,7 @@ CALLS = 20
 
 
 @pytest.fixture
-async def live(database_url: str, payments_app: FastAPI) -> AsyncIterator[Gql]:
+async def live(database_url: str, payments_app: ASGIApp) -> AsyncIterator[Gql]:
     settings = make_settings(database_url=database_url, db_pool_size=CALLS + 5)
     async with running_delivery(settings, payments_app=payments_app) as gql:
         yield gql
@@ -56,10 +56,10 @@ def _caller(cleanup: dict[str, list[str]], *scopes: str) -> tuple[str, str]:
 
 
 async def test_twenty_simultaneous_schedules_make_one_delivery(
-    live: Gql, stub: PaymentsStub, engine: AsyncEngine, cleanup: dict[str, list[str]]
+    live: Gql, payments: Payments, engine: AsyncEngine, cleanup: dict[str, list[str]]
 ) -> None:
     payer, bearer = _caller(cleanup)
-    payment_id = stub.add(payer=payer)
+    payment_id = await payments.add(payer=payer)
     cleanup["payments"].append(payment_id)
 
     results = await asyncio.gather(
@@ -75,10 +75,10 @@ async def test_twenty_simultaneous_schedules_make_one_delivery(
 
 
 async def test_twenty_simultaneous_retries_of_one_request_answer_alike(
-    live: Gql, stub: PaymentsStub, engine: AsyncEngine, cleanup: dict[str, list[str]]
+    live: Gql, payments: Payments, engine: AsyncEngine, cleanup: dict[str, list[str]]
 ) -> None:
     payer, bearer = _caller(cleanup)
-    payment_id = stub.add(payer=payer)
+    payment_id = await payments.add(payer=payer)
     cleanup["payments"].append(payment_id)
 
     results = await asyncio.gather(
@@ -87,16 +87,16 @@ async def test_twenty_simultaneous_retries_of_one_request_answer_alike(
 
     assert all("errors" not in r for r in results), [codes(r) for r in results]
     assert len({str(r["data"]) for r in results}) == 1
-    assert stub.lookups == 1  # one effect: payments was asked once, one row written
+    assert payments.lookups == 1  # one effect: payments was asked once, one row written
     assert len(await _rows_for(engine, payment_id)) == 1
 
 
 async def test_simultaneous_conflicting_status_changes_let_exactly_one_win(
-    live: Gql, stub: PaymentsStub, engine: AsyncEngine, cleanup: dict[str, list[str]]
+    live: Gql, payments: Payments, engine: AsyncEngine, cleanup: dict[str, list[str]]
 ) -> None:
     payer, bearer = _caller(cleanup)
     _writer, writer_token = _caller(cleanup, "delivery:write")
-    payment_id = stub.add(payer=payer)
+    payment_id = await payments.add(payer=payer)
     cleanup["payments"].append(payment_id)
     created = await schedule(live, payment_id, as_=bearer)
     delivery_id = created["data"]["scheduleDelivery"]["id"]

@@ -14,15 +14,15 @@ from delivery_testkit import (
     KEY_B,
     RECIPIENT,
     Gql,
-    PaymentsStub,
+    Payments,
     make_settings,
     running_delivery,
     schedule,
     token,
 )
-from fastapi import FastAPI
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp
 
 from delivery.crypto import PiiCipher, parse_keys
 from delivery.errors import PiiKeyError
@@ -50,9 +50,9 @@ async def raw_dump(sessions: Sessions) -> str:
 
 
 async def test_the_database_holds_no_plaintext_name_or_address(
-    gql: Gql, stub: PaymentsStub, sessions: Sessions
+    gql: Gql, payments: Payments, sessions: Sessions
 ) -> None:
-    body = await schedule(gql, stub.add())
+    body = await schedule(gql, await payments.add())
     assert body["data"]["scheduleDelivery"]["recipientName"] == RECIPIENT
 
     dump = await raw_dump(sessions)
@@ -67,13 +67,13 @@ async def test_the_database_holds_no_plaintext_name_or_address(
 
 
 async def test_rotation_reencrypts_every_row_and_reads_still_work(
-    stub: PaymentsStub, payments_app: FastAPI, sessions: Sessions
+    payments: Payments, payments_app: ASGIApp, sessions: Sessions
 ) -> None:
     old = make_settings(pii_keys=f"k1:{KEY_A}", pii_active_key="k1")
     ids = []
     async with running_delivery(old, payments_app=payments_app, sessionmaker=sessions) as gql:
         for index in range(7):
-            body = await schedule(gql, stub.add(), name=f"{RECIPIENT} {index}")
+            body = await schedule(gql, await payments.add(), name=f"{RECIPIENT} {index}")
             ids.append(body["data"]["scheduleDelivery"]["id"])
     async with sessions() as session:
         before = dict((await session.execute(select(Delivery.id, Delivery.pii_ciphertext))).all())
@@ -107,12 +107,12 @@ async def test_rotation_reencrypts_every_row_and_reads_still_work(
 
 
 async def test_a_row_under_a_retired_key_is_not_readable_and_the_error_is_masked(
-    stub: PaymentsStub, payments_app: FastAPI, sessions: Sessions
+    payments: Payments, payments_app: ASGIApp, sessions: Sessions
 ) -> None:
     async with running_delivery(
         make_settings(), payments_app=payments_app, sessionmaker=sessions
     ) as gql:
-        delivery_id = (await schedule(gql, stub.add()))["data"]["scheduleDelivery"]["id"]
+        delivery_id = (await schedule(gql, await payments.add()))["data"]["scheduleDelivery"]["id"]
     other = make_settings(pii_keys=f"k2:{KEY_B}", pii_active_key="k2")
     async with running_delivery(other, payments_app=payments_app, sessionmaker=sessions) as gql:
         read = await gql(

@@ -9,7 +9,7 @@ from delivery_testkit import (
     BOB,
     RECIPIENT,
     Gql,
-    PaymentsStub,
+    Payments,
     codes,
     schedule,
     token,
@@ -21,42 +21,42 @@ BY_TRACKING = "query($t: String!) { deliveryByTrackingNumber(trackingNumber: $t)
 LIST = "query($s: DeliveryStatus) { deliveries(status: $s) { id status } }"
 
 
-async def _scheduled(gql: Gql, stub: PaymentsStub, payer: str = ALICE) -> dict[str, Any]:
-    body = await schedule(gql, stub.add(payer=payer), as_=token(payer))
+async def _scheduled(gql: Gql, payments: Payments, payer: str = ALICE) -> dict[str, Any]:
+    body = await schedule(gql, await payments.add(payer=payer), as_=token(payer))
     delivery: dict[str, Any] = body["data"]["scheduleDelivery"]
     return delivery
 
 
-async def test_the_payer_reads_their_delivery(gql: Gql, stub: PaymentsStub) -> None:
-    delivery = await _scheduled(gql, stub)
+async def test_the_payer_reads_their_delivery(gql: Gql, payments: Payments) -> None:
+    delivery = await _scheduled(gql, payments)
     body = await gql(READ, {"id": delivery["id"]}, as_=token(ALICE))
     assert body["data"]["delivery"] == {
         "id": delivery["id"], "recipientName": RECIPIENT, "status": "PENDING",
     }  # fmt: skip
 
 
-async def test_another_payer_is_forbidden_and_sees_nothing(gql: Gql, stub: PaymentsStub) -> None:
-    delivery = await _scheduled(gql, stub)
+async def test_another_payer_is_forbidden_and_sees_nothing(gql: Gql, payments: Payments) -> None:
+    delivery = await _scheduled(gql, payments)
     body = await gql(READ, {"id": delivery["id"]}, as_=token(BOB))
     assert body["data"]["delivery"] is None
     assert codes(body) == ["FORBIDDEN"]
     assert RECIPIENT not in str(body)
 
 
-async def test_an_admin_reads_any_delivery(gql: Gql, stub: PaymentsStub) -> None:
-    delivery = await _scheduled(gql, stub)
+async def test_an_admin_reads_any_delivery(gql: Gql, payments: Payments) -> None:
+    delivery = await _scheduled(gql, payments)
     body = await gql(READ, {"id": delivery["id"]}, as_=token("ops", "delivery:admin"))
     assert body["data"]["delivery"]["recipientName"] == RECIPIENT
 
 
-async def test_the_write_scope_alone_does_not_read(gql: Gql, stub: PaymentsStub) -> None:
-    delivery = await _scheduled(gql, stub)
+async def test_the_write_scope_alone_does_not_read(gql: Gql, payments: Payments) -> None:
+    delivery = await _scheduled(gql, payments)
     body = await gql(READ, {"id": delivery["id"]}, as_=token("courier", "delivery:write"))
     assert codes(body) == ["FORBIDDEN"]
 
 
-async def test_anonymous_reads_are_refused(gql: Gql, stub: PaymentsStub) -> None:
-    delivery = await _scheduled(gql, stub)
+async def test_anonymous_reads_are_refused(gql: Gql, payments: Payments) -> None:
+    delivery = await _scheduled(gql, payments)
     body = await gql(READ, {"id": delivery["id"]})
     assert codes(body) == ["UNAUTHENTICATED"]
     bad_token = await gql(READ, {"id": delivery["id"]}, as_="not-a-jwt")
@@ -68,8 +68,8 @@ async def test_an_unknown_delivery_reads_as_null(gql: Gql) -> None:
     assert body == {"data": {"delivery": None}}
 
 
-async def test_a_delivery_is_found_by_its_tracking_number(gql: Gql, stub: PaymentsStub) -> None:
-    delivery = await _scheduled(gql, stub)
+async def test_a_delivery_is_found_by_its_tracking_number(gql: Gql, payments: Payments) -> None:
+    delivery = await _scheduled(gql, payments)
     await update(gql, delivery["id"], "DISPATCHED", tracking="TRACK-4711")
 
     found = await gql(BY_TRACKING, {"t": " track-4711 "}, as_=token(ALICE))
@@ -83,11 +83,11 @@ async def test_a_delivery_is_found_by_its_tracking_number(gql: Gql, stub: Paymen
 
 
 async def test_the_list_shows_the_callers_deliveries_newest_first(
-    gql: Gql, stub: PaymentsStub
+    gql: Gql, payments: Payments
 ) -> None:
-    first = await _scheduled(gql, stub, ALICE)
-    second = await _scheduled(gql, stub, ALICE)
-    bobs = await _scheduled(gql, stub, BOB)
+    first = await _scheduled(gql, payments, ALICE)
+    second = await _scheduled(gql, payments, ALICE)
+    bobs = await _scheduled(gql, payments, BOB)
     await update(gql, second["id"], "CANCELLED")
 
     mine = await gql(LIST, {}, as_=token(ALICE))

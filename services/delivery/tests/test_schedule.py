@@ -11,16 +11,16 @@ from delivery_testkit import (
     BOB,
     RECIPIENT,
     Gql,
-    PaymentsStub,
+    Payments,
     codes,
     make_settings,
     running_delivery,
     schedule,
     token,
 )
-from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp
 
 from delivery.models import Delivery
 
@@ -33,9 +33,9 @@ async def count_deliveries(sessions: Sessions) -> int:
 
 
 async def test_a_captured_payment_gets_a_pending_delivery(
-    gql: Gql, stub: PaymentsStub, sessions: Sessions
+    gql: Gql, payments: Payments, sessions: Sessions
 ) -> None:
-    payment_id = stub.add(status="CAPTURED", payer=ALICE)
+    payment_id = await payments.add(status="CAPTURED", payer=ALICE)
     body = await schedule(gql, payment_id, address={**ADDRESS, "country": "de"})
 
     delivery = body["data"]["scheduleDelivery"]
@@ -54,7 +54,7 @@ async def test_a_captured_payment_gets_a_pending_delivery(
 
 
 async def test_an_unknown_payment_is_refused_and_nothing_is_written(
-    gql: Gql, stub: PaymentsStub, sessions: Sessions
+    gql: Gql, payments: Payments, sessions: Sessions
 ) -> None:
     body = await schedule(gql, "8d1f3c52-0000-4000-8000-000000000000")
 
@@ -65,9 +65,9 @@ async def test_an_unknown_payment_is_refused_and_nothing_is_written(
 
 @pytest.mark.parametrize("status", ["AUTHORIZED", "REFUNDED", "CANCELLED", "FAILED"])
 async def test_an_uncaptured_payment_is_refused_and_nothing_is_written(
-    gql: Gql, stub: PaymentsStub, sessions: Sessions, status: str
+    gql: Gql, payments: Payments, sessions: Sessions, status: str
 ) -> None:
-    body = await schedule(gql, stub.add(status=status))
+    body = await schedule(gql, await payments.add(status=status))
 
     assert codes(body) == ["INVALID_STATE"]
     assert body["errors"][0]["extensions"]["currentStatus"] == status
@@ -75,28 +75,28 @@ async def test_an_uncaptured_payment_is_refused_and_nothing_is_written(
 
 
 async def test_another_payers_payment_looks_like_no_payment(
-    gql: Gql, stub: PaymentsStub, sessions: Sessions
+    gql: Gql, payments: Payments, sessions: Sessions
 ) -> None:
-    body = await schedule(gql, stub.add(payer=BOB), as_=token(ALICE))
+    body = await schedule(gql, await payments.add(payer=BOB), as_=token(ALICE))
 
     assert codes(body) == ["NOT_FOUND"]
     assert await count_deliveries(sessions) == 0
 
 
-async def test_an_anonymous_caller_is_refused(gql: Gql, stub: PaymentsStub) -> None:
+async def test_an_anonymous_caller_is_refused(gql: Gql, payments: Payments) -> None:
     body = await gql(
         "mutation($p: ID!, $a: AddressInput!) { scheduleDelivery(paymentId: $p, "
         'recipientName: "X", address: $a, idempotencyKey: "k") { id } }',
-        {"p": stub.add(), "a": ADDRESS},
+        {"p": await payments.add(), "a": ADDRESS},
     )
     assert codes(body) == ["UNAUTHENTICATED"]
-    assert stub.lookups == 0
+    assert payments.lookups == 0
 
 
 async def test_a_payment_gets_at_most_one_delivery(
-    gql: Gql, stub: PaymentsStub, sessions: Sessions
+    gql: Gql, payments: Payments, sessions: Sessions
 ) -> None:
-    payment_id = stub.add()
+    payment_id = await payments.add()
     first = await schedule(gql, payment_id, key="first")
     second = await schedule(gql, payment_id, key="second")
 
@@ -118,18 +118,18 @@ async def test_a_payment_gets_at_most_one_delivery(
     ],
 )
 async def test_a_bad_address_is_refused_naming_the_field(
-    gql: Gql, stub: PaymentsStub, sessions: Sessions, change: dict[str, str], argument: str
+    gql: Gql, payments: Payments, sessions: Sessions, change: dict[str, str], argument: str
 ) -> None:
-    body = await schedule(gql, stub.add(), address={**ADDRESS, **change})
+    body = await schedule(gql, await payments.add(), address={**ADDRESS, **change})
 
     assert codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["argumentName"] == argument
-    assert stub.lookups == 0
+    assert payments.lookups == 0
     assert await count_deliveries(sessions) == 0
 
 
-async def test_an_empty_recipient_name_is_refused(gql: Gql, stub: PaymentsStub) -> None:
-    body = await schedule(gql, stub.add(), name=" ")
+async def test_an_empty_recipient_name_is_refused(gql: Gql, payments: Payments) -> None:
+    body = await schedule(gql, await payments.add(), name=" ")
     assert body["errors"][0]["extensions"] == {
         "code": "BAD_USER_INPUT",
         "argumentName": "recipientName",
@@ -137,21 +137,21 @@ async def test_an_empty_recipient_name_is_refused(gql: Gql, stub: PaymentsStub) 
 
 
 async def test_a_retry_with_the_same_key_returns_the_first_delivery(
-    gql: Gql, stub: PaymentsStub, sessions: Sessions
+    gql: Gql, payments: Payments, sessions: Sessions
 ) -> None:
-    payment_id = stub.add()
+    payment_id = await payments.add()
     first = await schedule(gql, payment_id, key="retry-me")
     again = await schedule(gql, payment_id, key="retry-me")
 
     assert again["data"] == first["data"]
-    assert stub.lookups == 1  # the replay did not ask payments again
+    assert payments.lookups == 1  # the replay did not ask payments again
     assert await count_deliveries(sessions) == 1
 
 
-async def test_a_stored_refusal_is_replayed(gql: Gql, stub: PaymentsStub) -> None:
-    payment_id = stub.add(status="AUTHORIZED")
+async def test_a_stored_refusal_is_replayed(gql: Gql, payments: Payments) -> None:
+    payment_id = await payments.add(status="AUTHORIZED")
     first = await schedule(gql, payment_id, key="too-early")
-    stub.payments[payment_id] = ("CAPTURED", ALICE)
+    await payments.step(payment_id, "capture")
     again = await schedule(gql, payment_id, key="too-early")
 
     assert codes(first) == codes(again) == ["INVALID_STATE"]
@@ -159,9 +159,9 @@ async def test_a_stored_refusal_is_replayed(gql: Gql, stub: PaymentsStub) -> Non
 
 
 async def test_the_same_key_with_other_input_is_refused(
-    gql: Gql, stub: PaymentsStub, sessions: Sessions
+    gql: Gql, payments: Payments, sessions: Sessions
 ) -> None:
-    payment_id = stub.add()
+    payment_id = await payments.add()
     await schedule(gql, payment_id, key="reused")
     body = await schedule(gql, payment_id, key="reused", name="Somebody Else")
 
@@ -169,8 +169,8 @@ async def test_the_same_key_with_other_input_is_refused(
     assert await count_deliveries(sessions) == 1
 
 
-async def test_keys_are_scoped_per_caller(gql: Gql, stub: PaymentsStub) -> None:
-    payment_id = stub.add()
+async def test_keys_are_scoped_per_caller(gql: Gql, payments: Payments) -> None:
+    payment_id = await payments.add()
     await schedule(gql, payment_id, key="shared-key")
     ops = token("ops@example.com", "payments:admin", "delivery:write")
     body = await schedule(gql, payment_id, key="shared-key", as_=ops)
@@ -180,30 +180,30 @@ async def test_keys_are_scoped_per_caller(gql: Gql, stub: PaymentsStub) -> None:
 
 
 async def test_payments_down_fails_closed_and_a_retry_succeeds_later(
-    gql: Gql, stub: PaymentsStub, sessions: Sessions
+    gql: Gql, payments: Payments, sessions: Sessions
 ) -> None:
-    payment_id = stub.add()
-    stub.down = True
+    payment_id = await payments.add()
+    payments.down = True
     body = await schedule(gql, payment_id, key="while-down")
     assert codes(body) == ["DEPENDENCY_UNAVAILABLE"]
     assert await count_deliveries(sessions) == 0
 
-    stub.down = False
+    payments.down = False
     retried = await schedule(gql, payment_id, key="while-down")
     assert retried["data"]["scheduleDelivery"]["status"] == "PENDING"
 
 
 async def test_a_payments_service_that_does_not_answer_in_time_fails_closed(
-    stub: PaymentsStub, payments_app: FastAPI, sessions: Sessions
+    payments: Payments, payments_app: ASGIApp, sessions: Sessions
 ) -> None:
-    stub.hang = True
+    payments.hang = True
     settings = make_settings(payments_timeout_seconds=0.2)
     async with running_delivery(
         settings,
         payments_app=payments_app,
         sessionmaker=sessions,
     ) as gql:
-        body = await schedule(gql, stub.add())
+        body = await schedule(gql, await payments.add())
     assert codes(body) == ["DEPENDENCY_UNAVAILABLE"]
     assert "payments" in body["errors"][0]["message"]
     assert await count_deliveries(sessions) == 0

@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
-from delivery_testkit import ALICE, Gql, PaymentsStub, codes, schedule, token, update
+from delivery_testkit import ALICE, Gql, Payments, codes, schedule, token, update
 
 from delivery.status import TRANSITIONS, DeliveryStatus, check_transition
 from servicekit.errors import InvalidState
@@ -40,16 +40,16 @@ def test_final_states_have_no_way_out() -> None:
     assert finals == {DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED}
 
 
-async def _pending(gql: Gql, stub: PaymentsStub) -> dict[str, Any]:
-    body = await schedule(gql, stub.add())
+async def _pending(gql: Gql, payments: Payments) -> dict[str, Any]:
+    body = await schedule(gql, await payments.add())
     delivery: dict[str, Any] = body["data"]["scheduleDelivery"]
     return delivery
 
 
 async def test_a_delivery_travels_to_its_recipient_with_a_history(
-    gql: Gql, stub: PaymentsStub
+    gql: Gql, payments: Payments
 ) -> None:
-    delivery = await _pending(gql, stub)
+    delivery = await _pending(gql, payments)
     dispatched = await update(
         gql, delivery["id"], "DISPATCHED", courier="DHL", tracking="dhl-0001-abc",
         eta="2026-12-01T12:00:00+00:00", note="picked up",
@@ -75,9 +75,9 @@ async def test_a_delivery_travels_to_its_recipient_with_a_history(
 
 
 async def test_dispatching_without_a_tracking_number_assigns_one(
-    gql: Gql, stub: PaymentsStub
+    gql: Gql, payments: Payments
 ) -> None:
-    delivery = await _pending(gql, stub)
+    delivery = await _pending(gql, payments)
     body = await update(gql, delivery["id"], "DISPATCHED")
     tracking = body["data"]["updateDeliveryStatus"]["trackingNumber"]
     assert tracking.startswith("DLV-")
@@ -99,9 +99,9 @@ async def test_dispatching_without_a_tracking_number_assigns_one(
     ],
 )
 async def test_an_illegal_transition_is_invalid_state_and_changes_nothing(
-    gql: Gql, stub: PaymentsStub, path: list[str], illegal: str
+    gql: Gql, payments: Payments, path: list[str], illegal: str
 ) -> None:
-    delivery = await _pending(gql, stub)
+    delivery = await _pending(gql, payments)
     for status in path:
         assert "errors" not in await update(gql, delivery["id"], status)
     body = await update(gql, delivery["id"], illegal)
@@ -118,8 +118,8 @@ async def test_an_illegal_transition_is_invalid_state_and_changes_nothing(
     assert len(read["data"]["delivery"]["history"]) == 1 + len(path)
 
 
-async def test_changing_status_needs_the_delivery_write_scope(gql: Gql, stub: PaymentsStub) -> None:
-    delivery = await _pending(gql, stub)
+async def test_changing_status_needs_the_delivery_write_scope(gql: Gql, payments: Payments) -> None:
+    delivery = await _pending(gql, payments)
     body = await update(gql, delivery["id"], "DISPATCHED", as_=token(ALICE))
     assert codes(body) == ["FORBIDDEN"]
     anonymous = await gql(
@@ -148,24 +148,24 @@ async def test_an_unknown_delivery_is_not_found(gql: Gql) -> None:
     ],
 )
 async def test_bad_update_arguments_are_named(
-    gql: Gql, stub: PaymentsStub, status: str, extra: dict[str, str], argument: str
+    gql: Gql, payments: Payments, status: str, extra: dict[str, str], argument: str
 ) -> None:
-    delivery = await _pending(gql, stub)
+    delivery = await _pending(gql, payments)
     body = await update(gql, delivery["id"], status, **extra)
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "argumentName": argument}
 
 
-async def test_a_tracking_number_belongs_to_one_delivery(gql: Gql, stub: PaymentsStub) -> None:
-    first, second = await _pending(gql, stub), await _pending(gql, stub)
+async def test_a_tracking_number_belongs_to_one_delivery(gql: Gql, payments: Payments) -> None:
+    first, second = await _pending(gql, payments), await _pending(gql, payments)
     await update(gql, first["id"], "DISPATCHED", tracking="SAME-0001")
     body = await update(gql, second["id"], "DISPATCHED", tracking="same-0001")
     assert body["errors"][0]["extensions"]["argumentName"] == "trackingNumber"
 
 
 async def test_a_status_update_retried_with_its_key_happens_once(
-    gql: Gql, stub: PaymentsStub
+    gql: Gql, payments: Payments
 ) -> None:
-    delivery = await _pending(gql, stub)
+    delivery = await _pending(gql, payments)
     first = await update(gql, delivery["id"], "DISPATCHED", key="dispatch-1", tracking="ONCE-1")
     again = await update(gql, delivery["id"], "DISPATCHED", key="dispatch-1", tracking="ONCE-1")
     other = await update(gql, delivery["id"], "CANCELLED", key="dispatch-1")

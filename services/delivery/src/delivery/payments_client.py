@@ -50,7 +50,11 @@ class PaymentsClient:
 
     async def payment(self, payment_id: str, *, authorization: str | None) -> PaymentInfo | None:
         """The payment as payments sees it for this caller; None when it does not exist."""
-        headers = {"content-type": "application/json", "accept": "application/json"}
+        headers = {
+            "content-type": "application/json",
+            "accept": "application/json",
+            "user-agent": "delivery-service",
+        }
         if authorization:
             headers["authorization"] = authorization
         body = {

@@ -1,6 +1,5 @@
-"""Test helpers of the delivery service: settings, tokens, a minimal federated payments
-subgraph (Strawberry, answering ``_entities`` for ``Payment``), and a GraphQL caller
-for the delivery app running over ASGI."""
+"""Test helpers of the delivery service: settings, tokens, the real payments subgraph
+in process (with faults on demand), and a GraphQL caller for the delivery app over ASGI."""
 
 from __future__ import annotations
 
@@ -10,25 +9,16 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import strawberry
-from fastapi import FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from delivery.config import Settings
 from delivery.main import create_app
-from servicekit.app import ServiceState
-from servicekit.app import create_app as create_service_app
 from servicekit.auth import issue_token
-from servicekit.context import RequestContext
-from servicekit.errors import Forbidden, NotFound
-from servicekit.graphql import build_schema
-from servicekit.settings import ServiceSettings
 
 __all__ = [
     "ADDRESS",
@@ -41,8 +31,7 @@ __all__ = [
     "SCHEDULE",
     "UPDATE",
     "Gql",
-    "PaymentsStub",
-    "build_payments_stub",
+    "Payments",
     "codes",
     "make_settings",
     "running_delivery",
@@ -79,86 +68,94 @@ def token(subject: str, *scopes: str) -> str:
     return issue_token(secret=JWT_SECRET, subject=subject, scopes=list(scopes))
 
 
-# --- a minimal payments subgraph ------------------------------------------------------
+# --- the real payments subgraph, with faults on demand ----------------------------------
+
+CREATE_PAYMENT = """
+mutation($input: CreatePaymentInput!, $key: String!) {
+  createPayment(input: $input, idempotencyKey: $key) { id status payerEmail }
+}
+"""
 
 
-@dataclass
-class PaymentsStub:
-    """What the stub payments service knows, and how it misbehaves on demand."""
+class Payments:
+    """Creates payments through the real payments app, and makes it misbehave for delivery:
+    ``down`` answers 503, ``hang`` never answers; ``lookups`` counts delivery's requests.
 
-    payments: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (status, payer)
-    down: bool = False
-    hang: bool = False
-    lookups: int = 0
+    Only the requests delivery sends (``user-agent: delivery-service``) are affected.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.down = False
+        self.hang = False
+        self.lookups = 0
+        self._client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://payments.test"
+        )
 
     def reset(self) -> None:
-        self.payments.clear()
         self.down = self.hang = False
         self.lookups = 0
 
-    def add(self, *, status: str = "CAPTURED", payer: str = ALICE) -> str:
-        payment_id = str(uuid.uuid4())
-        self.payments[payment_id] = (status, payer)
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def _run(self, query: str, variables: dict[str, Any], payer: str) -> dict[str, Any]:
+        response = await self._client.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"authorization": f"Bearer {token(payer, 'payments:write')}"},
+        )
+        body: dict[str, Any] = response.json()
+        assert "errors" not in body, body
+        data: dict[str, Any] = body["data"]
+        return data
+
+    async def add(self, *, status: str = "CAPTURED", payer: str = ALICE) -> str:
+        """A payment of ``payer`` in ``status`` (made with payments' own mutations)."""
+        amount = 200_000_000 if status == "FAILED" else 4_200  # above the decline limit
+        created = await self._run(
+            CREATE_PAYMENT,
+            {"input": {"amount": amount, "currency": "EUR"}, "key": uuid.uuid4().hex},
+            payer,
+        )
+        payment_id: str = created["createPayment"]["id"]
+        assert created["createPayment"]["status"] == (
+            "FAILED" if status == "FAILED" else "AUTHORIZED"
+        )
+        steps = {
+            "CAPTURED": ["capture"],
+            "REFUNDED": ["capture", "refund"],
+            "CANCELLED": ["cancel"],
+        }
+        for step in steps.get(status, []):
+            await self.step(payment_id, step, payer=payer)
         return payment_id
 
-
-class _Outage:
-    """Answers 503 (not GraphQL) while the stub is marked down."""
-
-    def __init__(self, app: ASGIApp, stub: PaymentsStub) -> None:
-        self.app = app
-        self.stub = stub
+    async def step(self, payment_id: str, step: str, *, payer: str = ALICE) -> None:
+        mutation = {
+            "capture": "capturePayment",
+            "refund": "refundPayment",
+            "cancel": "cancelPayment",
+        }
+        query = (
+            f"mutation($id: ID!, $key: String!) {{ {mutation[step]}(id: $id, idempotencyKey: $key"
+            f"{', amount: null' if step == 'refund' else ''}) {{ status }} }}"
+        )
+        await self._run(query, {"id": payment_id, "key": uuid.uuid4().hex}, payer)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.stub.down:
-            await JSONResponse({"message": "unavailable"}, status_code=503)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
-def build_payments_stub(stub: PaymentsStub) -> FastAPI:
-    @strawberry.federation.type(keys=["id"], name="Payment")
-    class StubPayment:
-        id: strawberry.ID
-        status: str
-        payer_email: str
-
-        @classmethod
-        async def resolve_reference(
-            cls,
-            info: strawberry.Info[RequestContext, None],
-            id: strawberry.ID,
-        ) -> StubPayment:
-            principal = info.context.require_principal()
-            stub.lookups += 1
-            if stub.hang:
+        """The ASGI app delivery talks to."""
+        headers = dict(scope.get("headers") or [])
+        if scope["type"] == "http" and headers.get(b"user-agent") == b"delivery-service":
+            self.lookups += 1
+            if self.down:
+                response = JSONResponse({"message": "unavailable"}, status_code=503)
+                await response(scope, receive, send)
+                return
+            if self.hang:
                 await asyncio.sleep(30)
-            found = stub.payments.get(str(id))
-            if found is None:
-                raise NotFound("no payment with this id")
-            status, payer = found
-            if payer not in principal.owner_keys and not principal.has_scope("payments:admin"):
-                raise Forbidden("this payment belongs to another payer")
-            return cls(id=id, status=status, payer_email=payer)
-
-    @strawberry.type
-    class StubQuery:
-        @strawberry.field
-        def ping(self) -> bool:
-            return True
-
-    settings = ServiceSettings(env="test", jwt_secret=JWT_SECRET)
-
-    async def context_getter(request: Request, state: ServiceState) -> RequestContext:
-        return await RequestContext.build(request, state)
-
-    app = create_service_app(
-        settings,
-        schema=build_schema(settings=settings, query=StubQuery, types=[StubPayment]),
-        context_getter=context_getter,
-    )
-    app.add_middleware(_Outage, stub=stub)
-    return app
+        await self.app(scope, receive, send)
 
 
 # --- calling the delivery app ---------------------------------------------------------------
@@ -185,7 +182,7 @@ class Gql:
 async def running_delivery(
     settings: Settings,
     *,
-    payments_app: FastAPI | None,
+    payments_app: ASGIApp | None,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
 ) -> AsyncIterator[Gql]:
     """The delivery app over ASGI; ``payments_app=None`` makes it talk real HTTP to
