@@ -63,6 +63,10 @@ token: $(SYNCED) ## print a development JWT: make token sub=alice@example.com sc
 	@test -n "$(sub)" || { echo 'usage: make token sub=alice@example.com scopes="payments:write"'; exit 2; }
 	$(UV) run --frozen python -m tools.dev token --sub "$(sub)" --scopes "$(scopes)"
 
+.PHONY: supergraph
+supergraph: $(SYNCED) ## compose the subgraphs' committed SDLs into supergraph/supergraph.graphql
+	$(UV) run --frozen gateway compose --config supergraph/supergraph.yaml --out supergraph/supergraph.graphql
+
 .PHONY: bench-events
 bench-events: $(SYNCED) ## events search and saveEvent benchmark (1 000 000 rows; ROWS=n to change)
 	$(UV) run --frozen python services/events/bench/bench_events.py --rows $${ROWS:-1000000}
