@@ -9,6 +9,7 @@ Each module is a standalone building block for ``server/`` (wiring in
 ``csrf``                   CSRF prevention for simple requests
 ``headers``                header propagation and response header merge
 ``resilience``             circuit breakers and query retries
+``guarded``                ``GuardedTransport``: the transport with header rules and resilience
 ``settings``               ``EdgeSettings`` (``GATEWAY_`` environment variables)
 """
 
@@ -24,6 +25,7 @@ from gateway.edge.errors import (
     PersistedQueryError,
     UnauthorizedOperation,
 )
+from gateway.edge.guarded import GuardedTransport
 from gateway.edge.headers import HeaderRules, merge_cache_control, merge_response_headers
 from gateway.edge.limits import (
     OperationLimits,
@@ -64,6 +66,7 @@ __all__ = [
     "EdgeConfigError",
     "EdgeError",
     "EdgeSettings",
+    "GuardedTransport",
     "HeaderRules",
     "LimitExceeded",
     "MemoryStore",
