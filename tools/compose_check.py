@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from tools.dockerfile import copy_sources, ignore_patterns, ignored, instructions
 from tools.k8s_policy import SECRET_NAME
 from tools.service_contract import (
     ROOT,
@@ -48,7 +49,6 @@ __all__ = [
     "check_dockerfile",
     "check_schema",
     "hadolint",
-    "instructions",
     "main",
 ]
 
@@ -211,16 +211,61 @@ def check_compose(compose_file: Path) -> tuple[list[str], list[str]]:
     return problems, notes
 
 
-def instructions(dockerfile: Path) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
-    text = re.sub(r"\\\n\s*", " ", dockerfile.read_text())
-    out = []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            keyword, _, rest = stripped.partition(" ")
-            out.append((keyword.upper(), rest.strip()))
-    return out
+def _uv_layers(steps: list[tuple[str, str]], contract: ServiceContract) -> list[str]:
+    """Two ``uv sync --frozen --package`` steps: dependencies, then the copied source."""
+    syncs = [i for i, (k, a) in enumerate(steps) if k == "RUN" and "uv sync" in a]
+    sync_args = [steps[i][1] for i in syncs]
+    wanted = (f"--package {contract.dist}", "--frozen")
+    if len(syncs) != 2 or not all(w in a for a in sync_args for w in wanted):
+        return [f"want two `uv sync --frozen --package {contract.dist}` steps"]
+    if "--no-install-workspace" not in sync_args[0]:
+        return ["the first uv sync must install dependencies only"]
+    prefix = f"services/{contract.name}/ "
+    source = next((i for i, (k, a) in enumerate(steps) if k == "COPY" and a.startswith(prefix)), -1)
+    if not syncs[0] < source < syncs[1]:
+        return ["copy the source between the two uv sync steps"]
+    return []
+
+
+def _context(path: Path) -> list[str]:
+    """COPY sources exist, survive .dockerignore, and include every member's pyproject."""
+    problems = []
+    patterns = ignore_patterns(ROOT)
+    sources = copy_sources(path)
+    for source in sources:
+        if not (ROOT / source).exists():
+            problems.append(f"COPY {source}: not in the build context")
+        elif ignored(source, patterns):
+            problems.append(f"COPY {source}: excluded by .dockerignore")
+    workspace = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["uv"]["workspace"]
+    problems += [
+        f"COPY {member}/pyproject.toml (uv reads every workspace member)"
+        for member in workspace["members"]
+        if f"{member}/pyproject.toml" not in sources
+    ]
+    return problems
+
+
+def _runtime(steps: list[tuple[str, str]], contract: ServiceContract) -> list[str]:
+    """Multi-stage, numeric non-root user, healthcheck, exec-form entrypoint, the right port."""
+    problems = []
+    if sum(1 for k, _ in steps if k == "FROM") < 2:
+        problems.append("want a multi-stage build")
+    user = next((a for k, a in reversed(steps) if k == "USER"), "")
+    if not re.fullmatch(r"[1-9][0-9]*(:[0-9]+)?", user):
+        problems.append(f"USER {user!r}: want a numeric non-root uid")
+    if not any(k == "HEALTHCHECK" for k, _ in steps):
+        problems.append("HEALTHCHECK missing")
+    entrypoint = next((a for k, a in reversed(steps) if k == "ENTRYPOINT"), "")
+    if entrypoint != json.dumps([contract.script]):
+        problems.append(f"ENTRYPOINT {entrypoint}: want exec form [{contract.script!r}]")
+    try:
+        port = default_port(settings_class(contract))
+    except ImportError:
+        return problems
+    if ("EXPOSE", str(port)) not in steps:
+        problems.append(f"EXPOSE {port} (the settings' port) missing")
+    return problems
 
 
 def check_dockerfile(contract: ServiceContract, path: Path | None = None) -> list[str]:
@@ -230,53 +275,12 @@ def check_dockerfile(contract: ServiceContract, path: Path | None = None) -> lis
     if not path.is_file():
         return [f"{where}: missing"]
     steps = instructions(path)
-    problems = []
-    if sum(1 for k, _ in steps if k == "FROM") < 2:
-        problems.append(f"{where}: want a multi-stage build")
-    syncs = [i for i, (k, a) in enumerate(steps) if k == "RUN" and "uv sync" in a]
-    sync_args = [steps[i][1] for i in syncs]
-    if len(syncs) != 2 or not all(
-        f"--package {contract.dist}" in a and "--frozen" in a for a in sync_args
-    ):
-        problems.append(f"{where}: want two `uv sync --frozen --package {contract.dist}` steps")
-    elif "--no-install-workspace" not in sync_args[0]:
-        problems.append(f"{where}: the first uv sync must install dependencies only")
-    else:
-        source = next(
-            (
-                i
-                for i, (k, a) in enumerate(steps)
-                if k == "COPY" and a.startswith(f"services/{contract.name}/ ")
-            ),
-            None,
-        )
-        if source is None or not syncs[0] < source < syncs[1]:
-            problems.append(f"{where}: copy the source between the two uv sync steps")
-    members = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["uv"]["workspace"][
-        "members"
+    problems = [
+        f"{where}: {problem}"
+        for problem in _uv_layers(steps, contract) + _context(path) + _runtime(steps, contract)
     ]
-    copies = " ".join(a for k, a in steps if k == "COPY")
-    problems += [
-        f"{where}: COPY {m}/pyproject.toml (uv reads every workspace member)"
-        for m in members
-        if f"{m}/pyproject.toml" not in copies
-    ]
-    user = next((a for k, a in reversed(steps) if k == "USER"), "")
-    if not re.fullmatch(r"[1-9][0-9]*(:[0-9]+)?", user):
-        problems.append(f"{where}: USER {user!r}: want a numeric non-root uid")
-    if not any(k == "HEALTHCHECK" for k, _ in steps):
-        problems.append(f"{where}: HEALTHCHECK missing")
-    entrypoint = next((a for k, a in reversed(steps) if k == "ENTRYPOINT"), "")
-    if entrypoint != json.dumps([contract.script]):
-        problems.append(f"{where}: ENTRYPOINT {entrypoint}: want exec form [{contract.script!r}]")
     if contract.script not in console_scripts(contract):
         problems.append(f"services/{contract.name}/pyproject.toml: no script {contract.script}")
-    try:
-        port = default_port(settings_class(contract))
-    except ImportError:
-        return problems
-    if ("EXPOSE", str(port)) not in steps:
-        problems.append(f"{where}: EXPOSE {port} (the settings' port) missing")
     return problems
 
 

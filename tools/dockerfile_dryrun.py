@@ -14,41 +14,18 @@ Errors::
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
-from tools.compose_check import instructions
+from tools.dockerfile import ignore_patterns, ignored, instructions
 
-__all__ = ["DryRunError", "dry_run", "ignored"]
+__all__ = ["DryRunError", "dry_run"]
 
 
 class DryRunError(RuntimeError):
     """The build stage cannot be replayed, or its result does not run."""
-
-
-def _ignore_patterns(context: Path) -> list[str]:
-    path = context / ".dockerignore"
-    if not path.is_file():
-        return []
-    lines = (line.strip() for line in path.read_text().splitlines())
-    return [line.rstrip("/") for line in lines if line and not line.startswith(("#", "!"))]
-
-
-def ignored(relative: str, patterns: list[str]) -> bool:
-    """Whether .dockerignore keeps ``relative`` (or a parent of it) out of the context."""
-    parts = relative.strip("/").split("/")
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    for pattern in patterns:
-        bare = pattern.removeprefix("**/")
-        for prefix in prefixes:
-            if fnmatch.fnmatch(prefix, pattern) or (
-                pattern.startswith("**/") and fnmatch.fnmatch(prefix.rsplit("/", 1)[-1], bare)
-            ):
-                return True
-    return False
 
 
 def _copy(context: Path, app: Path, args: str, patterns: list[str]) -> None:
@@ -80,7 +57,7 @@ def dry_run(dockerfile: Path, *, context: Path, scratch: Path, script: str) -> P
     uv = shutil.which("uv")
     if uv is None:
         raise DryRunError("uv is not on PATH")
-    patterns = _ignore_patterns(context)
+    patterns = ignore_patterns(context)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
     venv = scratch / ".venv"
     froms = 0

@@ -129,6 +129,16 @@ def test_each_dockerfile_builds_its_package_and_runs_unprivileged(contract: obje
             "the first uv sync must install dependencies only",
         ),
         ("HEALTHCHECK", "# HEALTHCHECK", "HEALTHCHECK missing"),
+        (
+            "COPY services/events/ services/events/",
+            "COPY charts/ charts/\nCOPY services/events/ services/events/",
+            "COPY charts/: excluded by .dockerignore",
+        ),
+        (
+            "COPY libs/servicekit/ libs/servicekit/",
+            "COPY libs/nokit/ libs/nokit/",
+            "COPY libs/nokit/: not in the build context",
+        ),
         ("EXPOSE 5001", "EXPOSE 8000", "EXPOSE 5001 (the settings' port) missing"),
     ],
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tools.dockerfile_dryrun import DryRunError, dry_run, ignored
+from tools.dockerfile import ignored
+from tools.dockerfile_dryrun import DryRunError, dry_run
 from tools.service_contract import ROOT, SERVICES
 
 PATTERNS = ["**/.venv", "**/__pycache__", ".tools", "charts", "services/*/tests"]
