@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from graphql import (
     FieldNode,
@@ -65,6 +66,7 @@ def _merge(a: Provided, b: Provided) -> Provided:
     return tuple(sorted(merged.items()))
 
 
+@lru_cache(maxsize=4096)
 def _parse(text: str) -> SelectionSetNode | None:
     try:
         return parse_fieldset(text)
@@ -79,6 +81,7 @@ class _Checker:
     schema: GraphQLSchema
     lost: set[tuple[str, str, int]] = field(default_factory=set)  # overridden away
     closures: dict[Node, list[Node]] = field(default_factory=dict)
+    candidates: dict[frozenset[Node], list[Node]] = field(default_factory=dict)
 
     def typedef(self, node: Node) -> TypeDef | None:
         return self.inputs[node.graph].subgraph.types.get(node.type)
@@ -188,20 +191,24 @@ class _Checker:
         return order
 
     def advance(self, nodes: frozenset[Node], name: str) -> tuple[frozenset[Node], list[str]]:
+        """Positions after field `name`, or (empty, why each position failed)."""
+        ordered = sorted(nodes, key=lambda n: (n.graph, n.type, n.provided))
+        candidates = self.candidates.get(nodes)
+        if candidates is None:  # every field of a state starts from the same positions
+            candidates = list(dict.fromkeys(c for node in ordered for c in self.closure(node)))
+            self.candidates[nodes] = candidates
         out: set[Node] = set()
-        reasons: list[str] = []
-        for node in sorted(nodes, key=lambda n: (n.graph, n.type)):
-            for cand in self.closure(node):
-                found = self.local_field(cand, name)
-                if found is None:
-                    continue
-                f, provided = found
-                if f.requires and not self.requires_ok(cand, f.requires, 0):
-                    continue
-                out.add(Node(f.type.base, cand.graph, provided))
-            if not out:
-                reasons.append(self.explain(node, name))
-        return frozenset(out), reasons
+        for cand in candidates:
+            found = self.local_field(cand, name)
+            if found is None:
+                continue
+            f, provided = found
+            if f.requires and not self.requires_ok(cand, f.requires, 0):
+                continue
+            out.add(Node(f.type.base, cand.graph, provided))
+        if out:
+            return frozenset(out), []
+        return frozenset(), [self.explain(node, name) for node in ordered]
 
     def explain(self, node: Node, name: str) -> str:
         sub = self.inputs[node.graph].subgraph.name
