@@ -37,11 +37,11 @@ test: $(SYNCED) ## run every test (embedded PostgreSQL unless TEST_DATABASE_URL 
 lint: $(SYNCED) ## ruff (lint + format check) and mypy --strict
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy libs/servicekit/src services/events/src services/payments/src services/delivery/src services/gateway/src tools
+	$(UV) run --frozen mypy libs/servicekit/src services/events/src services/payments/src services/delivery/src services/gateway/src tools loadtests
 
 .PHONY: typecheck
 typecheck: $(SYNCED) ## mypy --strict only
-	$(UV) run --frozen mypy libs/servicekit/src services/events/src services/payments/src services/delivery/src services/gateway/src tools
+	$(UV) run --frozen mypy libs/servicekit/src services/events/src services/payments/src services/delivery/src services/gateway/src tools loadtests
 
 .PHONY: fmt
 fmt: $(SYNCED) ## format and autofix
@@ -70,6 +70,15 @@ supergraph: $(SYNCED) ## compose the subgraphs' committed SDLs into supergraph/s
 .PHONY: bench-events
 bench-events: $(SYNCED) ## events search and saveEvent benchmark (1 000 000 rows; ROWS=n to change)
 	$(UV) run --frozen python services/events/bench/bench_events.py --rows $${ROWS:-1000000}
+
+.PHONY: loadtest
+loadtest: $(SYNCED) ## headless locust run against a running platform: make loadtest scenario=mixed users=20 duration=60s [host=URL]
+	$(UV) run --frozen python -m loadtests.run --scenario $${scenario:-mixed} --users $${users:-10} \
+		--duration $${duration:-60s} --host $${host:-http://127.0.0.1:5000} --out reports
+
+.PHONY: loadtest-ui
+loadtest-ui: $(SYNCED) ## the locust web UI on http://127.0.0.1:8089 (LOADTEST_SCENARIO picks the weights)
+	cd loadtests && $(UV) run --frozen locust -f locustfile.py --web-host 127.0.0.1 --host $${host:-http://127.0.0.1:5000}
 
 .PHONY: clean
 clean: ## remove local state (.venv, .tools, .data)
