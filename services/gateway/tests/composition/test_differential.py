@@ -144,6 +144,7 @@ def _types_only(printed: str) -> str:
     return re.sub(r'(: ID!? = )"(-?\d+)"', r"\1\2", "\n\n".join(print_ast(d) for d in kept))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", SCENARIOS, ids=[p.name for p in SCENARIOS])
 def test_composes_like_apollo(folder: Path, apollo: dict[str, Any]) -> None:
     if folder.name in KNOWN:
