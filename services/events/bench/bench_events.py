@@ -26,10 +26,11 @@ import os
 import platform
 import random
 import secrets
+import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,11 +39,13 @@ import httpx
 from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from events.config import Settings
 from events.main import create_app
-from servicekit.database import create_engine
+from events.repository import EventFilters, list_events
+from events.validation import parse_legacy_date
+from servicekit.database import create_engine, create_sessionmaker
 from servicekit.migrations import upgrade_with_engine
 from servicekit.pg_embedded import EmbeddedPostgres
 from servicekit.testing import fresh_database, server_url_of
@@ -51,28 +54,27 @@ __all__ = ["main"]
 
 SECONDARY_INDEXES = {
     "ix_events_created_at_id": "(created_at DESC, id DESC)",
-    "ix_events_email_environment_component_created_at": (
-        "(email, environment, component, created_at DESC, id DESC)"
-    ),
-    "ix_events_environment_component_created_at": (
+    "ix_events_email_created_at_id": "(email, created_at DESC, id DESC)",
+    "ix_events_environment_component_created_at_id": (
         "(environment, component, created_at DESC, id DESC)"
     ),
+    "ix_events_component_created_at_id": "(component, created_at DESC, id DESC)",
     "ix_events_message_trgm": "USING gin (message gin_trgm_ops)",
 }
+# Must match SEED: 10 000 users, one event every 25 s from 2026-01-01 (1M rows ~ 290 days).
 USERS = 10_000
-START = "2026-01-01 00:00:00+00"
-STEP_SECONDS = 25  # 1M rows span about 290 days
+STEP_SECONDS = 25
 
-SEED = f"""
+SEED = """
 INSERT INTO events (email, environment, component, message, data, created_at)
-SELECT 'user' || (i % {USERS}) || '@example.com',
+SELECT 'user' || (i % 10000) || '@example.com',
        (ARRAY['prod', 'staging', 'dev'])[1 + i % 3],
        (ARRAY['api', 'billing', 'auth', 'worker', 'web', 'search', 'mailer', 'scheduler'])
-           [1 + (i / 3) % 8],
+           [1 + ((i * 2654435761) % 4294967296) / 536870912],
        (ARRAY['user logged in', 'payment captured', 'request timeout', 'cache miss',
               'job finished', 'email sent'])[1 + (i * 7) % 6] || ' ref ' || md5(i::text),
        jsonb_build_object('i', i, 'even', i % 2 = 0),
-       timestamptz '{START}' + make_interval(secs => i * {STEP_SECONDS})
+       timestamptz '2026-01-01 00:00:00+00' + make_interval(secs => i * 25)
 FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS i
 """
 
@@ -156,9 +158,26 @@ async def drop_indexes(engine: AsyncEngine) -> None:
         await conn.execute(text("ANALYZE events"))
 
 
+def _filters(variables: dict[str, Any]) -> EventFilters:
+    return EventFilters(
+        email=variables.get("email"),
+        environment=variables.get("environment"),
+        component=variables.get("component"),
+        text=variables.get("text"),
+        since=parse_legacy_date(variables.get("date")),
+    )
+
+
 class Runner:
-    def __init__(self, http: httpx.AsyncClient, rows: int, rng: random.Random) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        sessions: async_sessionmaker[AsyncSession],
+        rows: int,
+        rng: random.Random,
+    ) -> None:
         self.http = http
+        self.sessions = sessions
         self.rows = rows
         self.rng = rng
 
@@ -168,6 +187,10 @@ class Runner:
         if body.get("errors"):
             raise RuntimeError(f"benchmark query failed: {body['errors']}")
         return body
+
+    async def sql(self, variables: dict[str, Any]) -> None:
+        async with self.sessions() as session:
+            await list_events(session, filters=_filters(variables), limit=50)
 
     def rare_text(self) -> dict[str, Any]:
         i = self.rng.randint(1, self.rows)
@@ -197,31 +220,42 @@ class Runner:
         }
 
     async def measure(
-        self, name: str, query: str, make: Callable[[], dict[str, Any]], samples: int
+        self,
+        name: str,
+        run: Callable[[dict[str, Any]], Awaitable[object]],
+        make: Callable[[], dict[str, Any]],
+        samples: int,
     ) -> Sample:
         for _ in range(min(3, samples)):
-            await self.post(query, make())
+            await run(make())
         seconds = []
         for _ in range(samples):
             variables = make()
             started = time.perf_counter()
-            await self.post(query, variables)
+            await run(variables)
             seconds.append(time.perf_counter() - started)
         sample = Sample(name, seconds)
         log(f"  {sample.row()}")
         return sample
 
     async def suite(self, label: str, samples: int) -> list[Sample]:
-        return [
-            await self.measure(f"text, rare substring ({label})", TEXT_QUERY, self.rare_text,
-                               samples),
-            await self.measure(f"text, common words ({label})", TEXT_QUERY, self.common_text,
-                               samples),
-            await self.measure(f"eventsByParameters email+environment+date ({label})",
-                               BY_PARAMETERS, self.by_email, samples),
-            await self.measure(f"eventsByParameters component+text ({label})", BY_PARAMETERS,
-                               self.by_component_text, samples),
-        ]  # fmt: skip
+        kinds: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
+            ("events(filter: {text}), rare substring", TEXT_QUERY, self.rare_text),
+            ("events(filter: {text}), common words", TEXT_QUERY, self.common_text),
+            ("eventsByParameters(email, environment, date)", BY_PARAMETERS, self.by_email),
+            ("eventsByParameters(component, text)", BY_PARAMETERS, self.by_component_text),
+        ]
+        results = []
+        for name, query, make in kinds:
+
+            async def graphql(variables: dict[str, Any], query: str = query) -> object:
+                return await self.post(query, variables)
+
+            results.append(await self.measure(f"{name} — GraphQL, {label}", graphql, make,
+                                              samples))  # fmt: skip
+            results.append(await self.measure(f"{name} — SQL only, {label}", self.sql, make,
+                                              samples))  # fmt: skip
+        return results
 
     async def save_throughput(self, *, concurrency: int, seconds: float) -> tuple[int, float]:
         deadline = time.perf_counter() + seconds
@@ -268,7 +302,8 @@ async def run(args: argparse.Namespace, url: str) -> None:
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                               base_url="http://events.bench", timeout=120) as http,
         ):  # fmt: skip
-            runner = Runner(http, args.rows, rng)
+            runner = Runner(http, create_sessionmaker(engine), args.rows, rng)
+            load_before = os.getloadavg()
             log("queries with the indexes ...")
             indexed = await runner.suite("indexed", args.samples)
             log(f"saveEvent for {args.save_seconds}s with {args.concurrency} clients ...")
@@ -279,6 +314,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
             await drop_indexes(engine)
             log("queries without the indexes ...")
             bare = await runner.suite("no index", args.samples_without_index)
+            load_after = os.getloadavg()
     finally:
         await engine.dispose()
 
@@ -286,6 +322,10 @@ async def run(args: argparse.Namespace, url: str) -> None:
         f"rows: {args.rows:,}  (seeded in {seed_seconds:.1f}s; table + indexes {size})",
         f"machine: {machine()}",
         f"postgres: {version}; python {platform.python_version()}",
+        "load average (1/5/15 min) before/after the measurements: "
+        + " / ".join(f"{a:.1f}" for a in load_before)
+        + " -> "
+        + " / ".join(f"{a:.1f}" for a in load_after),
         "index build: " + ", ".join(f"{k} {v:.1f}s" for k, v in index_seconds.items()),
         "",
         "| query | samples | p50 ms | p95 ms |",
@@ -314,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
         url = asyncio.run(fresh_database(server_url_of(args.database_url), name))
         asyncio.run(run(args, url))
         return 0
+    # Stopped from outside (SIGTERM): unwind, so the embedded server is stopped and deleted.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server = EmbeddedPostgres.temporary()
     log("starting an embedded PostgreSQL ...")
     server.start()

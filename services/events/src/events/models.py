@@ -58,19 +58,20 @@ class Event(Base):
 
 # Newest first, keyset pagination on (created_at, id).
 Index("ix_events_created_at_id", Event.created_at.desc(), Event.id.desc())
-# The usual filters with time ordering: email (alone or with environment/component) ...
+# The usual filters with time ordering. Email is the most selective (tens to hundreds of
+# events per person): environment/component are checked on those few rows.
+Index("ix_events_email_created_at_id", Event.email, Event.created_at.desc(), Event.id.desc())
+# Environment with or without component ...
 Index(
-    "ix_events_email_environment_component_created_at",
-    Event.email,
+    "ix_events_environment_component_created_at_id",
     Event.environment,
     Event.component,
     Event.created_at.desc(),
     Event.id.desc(),
 )
-# ... and environment/component without an email.
+# ... and component alone (the original eventsByParameters filters on any subset).
 Index(
-    "ix_events_environment_component_created_at",
-    Event.environment,
+    "ix_events_component_created_at_id",
     Event.component,
     Event.created_at.desc(),
     Event.id.desc(),

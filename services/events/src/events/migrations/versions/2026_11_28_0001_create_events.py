@@ -45,14 +45,19 @@ def upgrade() -> None:
         [sa.text("created_at DESC"), sa.text("id DESC")],
     )
     op.create_index(
-        "ix_events_email_environment_component_created_at",
+        "ix_events_email_created_at_id",
         "events",
-        ["email", "environment", "component", sa.text("created_at DESC"), sa.text("id DESC")],
+        ["email", sa.text("created_at DESC"), sa.text("id DESC")],
     )
     op.create_index(
-        "ix_events_environment_component_created_at",
+        "ix_events_environment_component_created_at_id",
         "events",
         ["environment", "component", sa.text("created_at DESC"), sa.text("id DESC")],
+    )
+    op.create_index(
+        "ix_events_component_created_at_id",
+        "events",
+        ["component", sa.text("created_at DESC"), sa.text("id DESC")],
     )
     op.create_index(
         "ix_events_message_trgm",
