@@ -32,6 +32,7 @@ from tools.service_contract import SERVICES, check_chart_values
 __all__ = ["VALIDATOR_REQUIREMENT", "Chart", "Report", "check_charts", "find_charts", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
+SUPERGRAPH = ROOT / "supergraph" / "supergraph.graphql"
 # The schema validator the checker runs with (uv run --with ...).
 VALIDATOR_REQUIREMENT = "kubernetes-validate==1.37.0"
 EXIT_PROBLEMS = 1
@@ -45,14 +46,19 @@ class Chart:
     library: bool
     local_deps: tuple[str, ...]
 
-    def variants(self) -> list[tuple[str, list[Path]]]:
-        """(name, values files) to render: defaults, production, then ci/*-values.yaml."""
-        out: list[tuple[str, list[Path]]] = [("default", [])]
+    def variants(self) -> list[tuple[str, list[str]]]:
+        """(name, helm flags) to render: defaults, production, ci/*-values.yaml, and
+        production with the committed supergraph for the charts that carry the gateway."""
+        out: list[tuple[str, list[str]]] = [("default", [])]
         production = self.path / "values-production.yaml"
         if production.is_file():
-            out.append(("production", [production]))
+            out.append(("production", ["-f", str(production)]))
         for extra in sorted((self.path / "ci").glob("*-values.yaml")):
-            out.append((extra.name.removesuffix("-values.yaml"), [extra]))
+            out.append((extra.name.removesuffix("-values.yaml"), ["-f", str(extra)]))
+        key = {"gateway": "supergraph.sdl", "platform": "gateway.supergraph.sdl"}.get(self.name)
+        if key and production.is_file() and SUPERGRAPH.is_file():
+            flags = ["-f", str(production), "--set-file", f"{key}={SUPERGRAPH}"]
+            out.append(("production+supergraph", flags))
         return out
 
 
@@ -131,10 +137,9 @@ def _contract(chart: Chart) -> tuple[list[Finding], list[str]]:
 
 
 def _render(
-    chart: Chart, helm: Path, env: dict[str, str], values: list[Path], kube_version: str
+    chart: Chart, helm: Path, env: dict[str, str], flags: list[str], kube_version: str
 ) -> tuple[list[Manifest], list[Finding]]:
     where = f"chart {chart.name}"
-    flags = [arg for path in values for arg in ("-f", str(path))]
     lint = _helm(helm, env, "lint", "--strict", str(chart.path), *flags)
     if lint.returncode != 0:
         return [], [Finding(where, "helm lint", (lint.stdout + lint.stderr).strip())]
@@ -168,8 +173,8 @@ def check_charts(
             if update.returncode != 0:
                 report.add(f"{label}:", [Finding("chart", "dependencies", update.stderr.strip())])
                 continue
-        for variant, values in chart.variants():
-            manifests, errors = _render(chart, helm, env, values, kube_version)
+        for variant, flags in chart.variants():
+            manifests, errors = _render(chart, helm, env, flags, kube_version)
             where = f"{label} [{variant}]"
             report.add(where, errors)
             if chart.library or errors:
@@ -178,7 +183,7 @@ def check_charts(
             report.objects += len(manifests)
             for manifest in manifests:
                 report.add(where, validate_manifest(manifest, kube_version=kube_version))
-            report.add(where, check_all(manifests, production=variant == "production"))
+            report.add(where, check_all(manifests, production=variant.startswith("production")))
     return report
 
 

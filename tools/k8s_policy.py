@@ -42,6 +42,8 @@ WORKLOADS = WORKLOADS_WITH_PROBES | {"Job", "CronJob"}
 # Variable or key names that hold secrets: they must come from a Secret reference.
 SECRET_NAME = re.compile(r"(SECRET|PASSWORD|TOKEN|PRIVATE|(^|_)KEYS?($|_)|DATABASE_URL|REDIS_URL)")
 SECCOMP_OK = frozenset({"RuntimeDefault", "Localhost"})
+# etcd refuses objects over 1 MiB; keep room for metadata.
+CONFIGMAP_LIMIT = 1_000_000
 
 
 @dataclass(frozen=True, order=True)
@@ -158,7 +160,8 @@ def _literal_env(name: str, path: str, container: dict[str, Any]) -> list[Findin
 
 
 def check_secrets(manifest: Manifest) -> list[Finding]:
-    """No secret values in git: no Secret data, no secret-looking ConfigMap keys."""
+    """No secret values in git (no Secret data, no secret-looking ConfigMap keys), and
+    ConfigMaps (the gateway's supergraph) that fit in the API server."""
     name = object_name(manifest)
     kind = manifest.get("kind")
     if kind == "Secret":
@@ -168,11 +171,16 @@ def check_secrets(manifest: Manifest) -> list[Finding]:
             if manifest.get(key)
         ]
     if kind == "ConfigMap":
-        return [
+        data = manifest.get("data") or {}
+        findings = [
             Finding(name, f"data.{key}", "looks secret: keep it in the existing Secret")
-            for key in manifest.get("data") or {}
+            for key in data
             if SECRET_NAME.search(key.upper())
         ]
+        size = sum(len(str(value).encode()) for value in data.values())
+        if size > CONFIGMAP_LIMIT:
+            findings.append(Finding(name, "data", f"{size} bytes, over the 1 MiB object limit"))
+        return findings
     return []
 
 

@@ -228,3 +228,16 @@ def test_a_service_must_select_pods_on_a_port_they_declare() -> None:
     assert [str(f) for f in check_services([deployment, stray])] == [
         "Service/events: spec.selector: selects no pods"
     ]
+
+
+def test_a_configmap_over_the_object_size_limit_is_refused() -> None:
+    config_map: dict[str, Any] = {
+        "kind": "ConfigMap",
+        "metadata": {"name": "supergraph"},
+        "data": {"supergraph.graphql": "x" * 999_000},
+    }
+    assert check_secrets(config_map) == []
+    config_map["data"]["more.graphql"] = "y" * 2_000
+    assert [str(f) for f in check_secrets(config_map)] == [
+        "ConfigMap/supergraph: data: 1001000 bytes, over the 1 MiB object limit"
+    ]
