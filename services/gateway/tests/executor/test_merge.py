@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from gateway.executor import apply_rewrites, deep_merge
 from gateway.executor.collect import collect, concrete_paths, static_prefix
 from gateway.plan import (
@@ -123,3 +125,49 @@ def test_concrete_paths_and_static_prefixes() -> None:
     }
     assert static_prefix(("a", "@", "b", "@")) == ("a",)
     assert static_prefix(("a", "b")) == ("a", "b")
+
+
+SIMPLE_KEY = ReqShape(
+    (),
+    (
+        ReqFragment(
+            "Product",
+            frozenset({"Product", "Book"}),
+            (
+                ReqField("__typename", "__typename", True, 0, False, None),
+                ReqField("upc", "upc", True, 0, False, None),
+                ReqField("sku", "sku", True, 0, False, None),
+            ),
+        ),
+    ),
+)
+
+
+def test_the_simple_key_fast_path_agrees_with_the_reference_projection() -> None:
+    rows: list[Any] = []
+    for i in range(40):
+        kind = ("Product", "Book", "Other", None)[i % 4]
+        row: dict[str, Any] = {"upc": str(i % 7), "sku": i % 3}
+        if kind is not None:
+            row["__typename"] = kind
+        if i % 5 == 0:
+            row["sku"] = None
+        if i % 11 == 0:
+            del row["upc"]
+        rows.append(row if i % 13 else None)
+    data = {"top": [rows[:20], rows[20:]]}
+    got = collect(data, ("top", "@", "@"), _fetch(SIMPLE_KEY), possible)
+    expected_keys: list[bytes] = []
+    expected_positions: list[list[int]] = []
+    for entity in (e for part in data["top"] for e in part if e is not None):
+        rep = project(SIMPLE_KEY, entity)
+        if rep is MISSING:
+            continue
+        key = orjson.dumps(rep)
+        if key not in expected_keys:
+            expected_keys.append(key)
+            expected_positions.append([])
+        expected_positions[expected_keys.index(key)].append(id(entity))
+    assert got.json() == b"[" + b",".join(expected_keys) + b"]"
+    assert [[id(e) for e in p] for p in got.positions] == expected_positions
+    assert len(expected_keys) > 5  # the data exercises deduplication and skipping

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from gateway.executor.merge import PossibleTypes, apply_rewrites
-from gateway.plan import MISSING, Fetch, project
+from gateway.plan import MISSING, Fetch, ReqShape, project
 
 __all__ = ["Representations", "collect", "concrete_paths", "objects_at", "static_prefix"]
 
@@ -86,6 +86,67 @@ class Representations:
 
     keys: list[bytes] = field(default_factory=list)
     positions: list[list[dict[str, Any]]] = field(default_factory=list)
+    payload: bytes | None = None  # the JSON list of all representations, when made at once
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def json(self) -> bytes:
+        """The ``representations`` variable's JSON."""
+        if self.payload is not None:
+            return self.payload
+        return b"[" + b",".join(self.keys) + b"]"
+
+
+def _simple_key(requires: ReqShape) -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """``... on T { __typename k1 k2 }`` with non-null leaf keys: the common case (§7)."""
+    if requires.fields or len(requires.fragments) != 1:
+        return None
+    fragment = requires.fragments[0]
+    fields = fragment.fields
+    if not fields or fields[0].key != "__typename" or fields[0].source != "__typename":
+        return None
+    keys: list[str] = []
+    for f in fields[1:]:
+        if f.shape is not None or f.list_depth or f.source != f.key or not f.non_null:
+            return None
+        keys.append(f.key)
+    return fragment.possible_types, tuple(keys)
+
+
+def _collect_simple(
+    data: Any, path: tuple[str, ...], types: frozenset[str], keys: tuple[str, ...]
+) -> Representations:
+    """Same result as the general projection, deduplicating on value tuples and
+    serializing each distinct representation once."""
+    out = Representations()
+    index: dict[tuple[Any, ...], int] = {}
+    reps: list[dict[str, Any]] = []
+    seen: set[int] = set()
+    positions = out.positions
+    single = keys[0] if len(keys) == 1 else None
+    for entity in objects_at(data, path):
+        typename = entity.get("__typename")
+        if typename not in types or id(entity) in seen:
+            continue
+        seen.add(id(entity))
+        if single is not None:
+            value = entity.get(single)
+            if value is None:  # a missing or null key field: not sent
+                continue
+            ident: tuple[Any, ...] = (typename, value)
+        else:
+            ident = (typename, *(entity.get(k) for k in keys))
+            if None in ident:
+                continue
+        i = index.get(ident)
+        if i is None:
+            i = index[ident] = len(reps)
+            reps.append({"__typename": typename, **dict(zip(keys, ident[1:], strict=True))})
+            positions.append([])
+        positions[i].append(entity)
+    out.payload = orjson.dumps(reps)  # one call for the whole variable
+    return out
 
 
 def collect(
@@ -95,6 +156,12 @@ def collect(
     assert fetch.requires is not None
     requires = fetch.requires
     rewrites = fetch.input_rewrites
+    simple = None if rewrites else _simple_key(requires)
+    if simple is not None:
+        try:
+            return _collect_simple(data, path, *simple)
+        except TypeError:  # an unhashable (object) key value: take the general path
+            pass
     out = Representations()
     index: dict[bytes, int] = {}
     seen: set[int] = set()

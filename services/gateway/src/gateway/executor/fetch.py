@@ -181,10 +181,10 @@ async def _reentry(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) -
 
 async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) -> None:
     reps = collect(state.data, path, fetch, state.possible)
-    if not reps.keys:
+    if not len(reps):
         return  # nothing to ask: no HTTP call, no error
     compiled = compile_fetch(state.plan, fetch)
-    body = _body(compiled, fetch, state, b"[" + b",".join(reps.keys) + b"]")
+    body = _body(compiled, fetch, state, reps.json())
     prefix = static_prefix(path)
     response = await _send(state, fetch, body, prefix)
     if response is None:
@@ -192,7 +192,7 @@ async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) 
     data = response.get("data")
     entities = data.get("_entities") if isinstance(data, dict) else None
     errors = _subgraph_errors(response)
-    if isinstance(entities, list) and len(entities) == len(reps.keys):
+    if isinstance(entities, list) and len(entities) == len(reps):
         for item, targets in zip(entities, reps.positions, strict=True):
             if not isinstance(item, dict):
                 continue
@@ -207,7 +207,7 @@ async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) 
                 )
     elif entities is not None or not errors:
         got = len(entities) if isinstance(entities, list) else "no"
-        _malformed(state, fetch, prefix, f"expected {len(reps.keys)} entities, got {got}")
+        _malformed(state, fetch, prefix, f"expected {len(reps)} entities, got {got}")
     if errors:
         _entity_errors(state, fetch, path, reps, errors)
 

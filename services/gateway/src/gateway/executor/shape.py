@@ -26,6 +26,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
     GraphQLUnionType,
     get_named_type,
@@ -59,6 +60,21 @@ class FieldShape:
     parent: str  # concrete object type, for error messages
     type: GraphQLOutputType | None  # None for __typename
     child: SelShape | None  # for composite fields
+    mode: int = 2  # _COPY, _COPY_NON_NULL or _GENERAL: the fast paths of ``_object``
+
+
+# Field modes: most fields are scalars that shaping copies as they are.
+_COPY = 0  # nullable scalar (not an enum): copy the value
+_COPY_NON_NULL = 1  # non-null scalar (not an enum): copy unless null
+_GENERAL = 2  # lists, objects, enums, __typename, introspection
+
+
+def _mode(type_: GraphQLOutputType) -> int:
+    non_null = isinstance(type_, GraphQLNonNull)
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if isinstance(inner, GraphQLScalarType):
+        return _COPY_NON_NULL if non_null else _COPY
+    return _GENERAL
 
 
 @dataclass(slots=True)
@@ -136,7 +152,11 @@ class SelShape:
                     self.assignment,
                     not isinstance(named, GraphQLObjectType),
                 )
-            out.append(FieldShape(key, first.name, typename, definition.type, child))
+            out.append(
+                FieldShape(
+                    key, first.name, typename, definition.type, child, _mode(definition.type)
+                )
+            )
         return tuple(out)
 
 
@@ -278,14 +298,24 @@ class Shaper:
         path: tuple[PathItem, ...],
     ) -> dict[str, Any] | _Invalid:
         out: dict[str, Any] = {}
+        get = value.get
         for fs in fields:
+            mode = fs.mode
+            if mode == _COPY:
+                out[fs.key] = get(fs.key)
+                continue
+            if mode == _COPY_NON_NULL:
+                leaf = get(fs.key)
+                if leaf is not None:
+                    out[fs.key] = leaf
+                    continue
             if fs.type is None:
                 if fs.name == "__typename":
                     out[fs.key] = fs.parent
                 else:  # __schema / __type, answered locally
                     out[fs.key] = self._introspection.get(fs.key)
                 continue
-            completed = self._complete(fs, fs.type, value.get(fs.key), (*path, fs.key))
+            completed = self._complete(fs, fs.type, get(fs.key), (*path, fs.key))
             if isinstance(completed, _Invalid):
                 return completed
             out[fs.key] = completed
