@@ -288,3 +288,48 @@ def test_a_schema_without_auth_specs_enforces_nothing(api_schema: GraphQLSchema)
     assert not rules
     doc = parse("{ me { id } }")
     assert authorize(doc, schema=api_schema, rules=rules, principal=None).document is doc
+
+
+def test_nulls_from_fragments_keep_the_client_field_order(
+    api_schema: GraphQLSchema, rules: AuthorizationRules
+) -> None:
+    query = "{ user(id: 1) { id ...U name } } fragment U on User { email }"
+    result = run(api_schema, rules, query, user())
+    restored = restore_nulls({"user": {"id": "1", "name": "n"}}, result.nulls)
+    assert restored == {"user": {"id": "1", "email": None, "name": "n"}}
+    assert list(restored["user"]) == ["id", "email", "name"]  # type: ignore[index]
+
+
+def test_two_fragments_needing_the_runtime_type_share_it(
+    api_schema: GraphQLSchema, rules: AuthorizationRules
+) -> None:
+    query = """
+    { search { ...Q ...R } }
+    fragment Q on SearchResult { ... on User { email } }
+    fragment R on SearchResult { ... on User { id e2: email } ... on PublicPost { id } }
+    """
+    result = run(api_schema, rules, query, user())
+    shaped = {
+        "search": [
+            {"id": "u1", "_authz_typename": "User"},
+            {"id": "p1", "_authz_typename": "PublicPost"},
+        ]
+    }
+    assert restore_nulls(shaped, result.nulls) == {
+        "search": [{"email": None, "id": "u1", "e2": None}, {"id": "p1"}]
+    }
+    assert list(shaped["search"][0]) == ["email", "id", "e2"]
+
+
+def test_the_added_typename_alias_never_clashes_with_a_client_key(
+    api_schema: GraphQLSchema, rules: AuthorizationRules
+) -> None:
+    query = "{ search { ... on User { _authz_typename: name email } } }"
+    result = run(api_schema, rules, query, user())
+    assert text(result) == (
+        "{ search { ... on User { _authz_typename: name } _authz_typename_: __typename } }"
+    )
+    shaped = {"search": [{"_authz_typename": "Ada", "_authz_typename_": "User"}]}
+    assert restore_nulls(shaped, result.nulls) == {
+        "search": [{"_authz_typename": "Ada", "email": None}]
+    }

@@ -78,6 +78,10 @@ def shop() -> Subgraph:
                 "users": lambda _parent, **_args: USERS,
                 "user": lambda _parent, id: next(u for u in USERS if u["id"] == id),
                 "posts": lambda _parent: POSTS,
+                "search": lambda _parent, **_args: [
+                    {"__typename": "User", **USERS[0]},
+                    {**POSTS[0]},
+                ],
             }
         },
     )
@@ -210,6 +214,24 @@ async def test_removed_fields_under_a_type_condition_and_no_internal_key_leaks(
             {
                 "message": "Unauthorized field or type",
                 "path": ["posts", "@", "views"],
+                "extensions": UNAUTHORIZED,
+            }
+        ],
+    }
+
+
+async def test_a_fragment_on_a_union_member_through_a_named_fragment(edge: Edge) -> None:
+    query = """
+    { search { ...Q ... on User { id } } }
+    fragment Q on SearchResult { ... on User { email } }
+    """
+    result = await edge.run(query, Principal(subject="u1"))
+    assert result == {
+        "data": {"search": [{"email": None, "id": "1"}, {}]},
+        "errors": [
+            {
+                "message": "Unauthorized field or type",
+                "path": ["search", "@", "email"],
                 "extensions": UNAUTHORIZED,
             }
         ],

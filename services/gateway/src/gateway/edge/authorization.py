@@ -239,20 +239,22 @@ class _Filter:
             return _Filtered(node, tree, errors)
         if tree:
             tree.order = self.order(node)
-        if needs_typename and kept:
+        if not kept:
+            return _Filtered(None, tree, errors)
+        if needs_typename:
             direct = [s for s in kept if isinstance(s, FieldNode) and s.name.value == "__typename"]
             if direct:
                 tree.typename_key = (direct[0].alias or direct[0].name).value
             else:
+                alias = TYPENAME_ALIAS
+                taken = set(self.order(node))
+                while alias in taken:  # never clash with a client response key
+                    alias += "_"
                 kept.append(
-                    FieldNode(
-                        alias=NameNode(value=TYPENAME_ALIAS), name=NameNode(value="__typename")
-                    )
+                    FieldNode(alias=NameNode(value=alias), name=NameNode(value="__typename"))
                 )
-                tree.typename_key = TYPENAME_ALIAS
+                tree.typename_key = alias
                 tree.drop_typename = True
-        if not any(not _is_added(s) for s in kept):
-            return _Filtered(None, tree, errors)
         return _Filtered(SelectionSetNode(selections=tuple(kept)), tree, errors)
 
     def field(
@@ -325,12 +327,12 @@ class _Filter:
                 tree.typed.append((self.possible_types(cond), inner.tree))
             else:
                 tree.includes.append(inner.tree)
+        needs = (narrows and bool(inner.tree)) or _needs_runtime(inner.tree)
         if inner.selection_set is None:
-            return None, narrows and bool(inner.tree)
+            return None, needs
         if isinstance(node, InlineFragmentNode) and inner.selection_set is not node.selection_set:
-            out = dataclasses.replace(node, selection_set=inner.selection_set)
-            return out, narrows and bool(inner.tree)
-        return node, narrows and bool(inner.tree)
+            return dataclasses.replace(node, selection_set=inner.selection_set), needs
+        return node, needs
 
     def note(self, errors: list[tuple[PathItem, ...]], path: tuple[PathItem, ...]) -> None:
         if len(errors) < self.max_errors:
@@ -340,9 +342,10 @@ class _Filter:
 _NO = Requirement()
 
 
-def _is_added(sel: SelectionNode) -> bool:
-    return (
-        isinstance(sel, FieldNode) and sel.alias is not None and sel.alias.value == TYPENAME_ALIAS
+def _needs_runtime(tree: NullTree) -> bool:
+    """Whether applying ``tree`` needs the object's runtime type from the enclosing level."""
+    return (bool(tree.typed) and tree.typename_key is None) or any(
+        _needs_runtime(t) for t in tree.includes
     )
 
 
@@ -446,10 +449,21 @@ def restore_nulls(data: dict[str, Any] | None, nulls: NullTree) -> dict[str, Any
     """
     if data is None or not nulls:
         return data
-    return None if _apply(nulls, data, top=True) is _INVALID else data
+    return None if _apply(nulls, data) is _INVALID else data
 
 
-def _apply(tree: NullTree, obj: dict[str, Any], *, top: bool) -> dict[str, Any] | _Invalid:
+def _apply(tree: NullTree, obj: dict[str, Any]) -> dict[str, Any] | _Invalid:
+    """One response object: fill in the nulls, drop our typename key, restore client order."""
+    valid, inserted = _apply_level(tree, obj)
+    for key in _added_keys(tree):
+        obj.pop(key, None)
+    if inserted and tree.order:
+        _reorder(obj, tree.order)
+    return obj if valid else _INVALID
+
+
+def _apply_level(tree: NullTree, obj: dict[str, Any], inherited: Any = None) -> tuple[bool, bool]:
+    """(the object is still valid, a key was inserted), for a tree and its fragments."""
     valid, inserted = _apply_removed(tree, obj)
     for key, child in tree.children.items():
         value = obj.get(key)
@@ -458,16 +472,12 @@ def _apply(tree: NullTree, obj: dict[str, Any], *, top: bool) -> dict[str, Any] 
                 valid = False
             else:
                 obj[key] = None
-    runtime = obj.get(tree.typename_key) if tree.typename_key else None
-    subtrees = [*tree.includes, *(sub for types, sub in tree.typed if runtime in types)]
-    for sub in subtrees:
-        if _apply(sub, obj, top=False) is _INVALID:
-            valid = False
-    if tree.drop_typename and tree.typename_key:
-        obj.pop(tree.typename_key, None)
-    if inserted and top and tree.order:
-        _reorder(obj, tree.order)
-    return obj if valid else _INVALID
+    runtime = obj.get(tree.typename_key) if tree.typename_key else inherited
+    for sub in (*tree.includes, *(sub for types, sub in tree.typed if runtime in types)):
+        sub_valid, sub_inserted = _apply_level(sub, obj, runtime)
+        valid = valid and sub_valid
+        inserted = inserted or sub_inserted
+    return valid, inserted
 
 
 def _apply_removed(tree: NullTree, obj: dict[str, Any]) -> tuple[bool, bool]:
@@ -482,9 +492,17 @@ def _apply_removed(tree: NullTree, obj: dict[str, Any]) -> tuple[bool, bool]:
     return valid, inserted
 
 
+def _added_keys(tree: NullTree) -> set[str]:
+    """Typename keys the filter added at this object level (its fragments included)."""
+    found = {tree.typename_key} if tree.drop_typename and tree.typename_key else set()
+    for sub in (*tree.includes, *(sub for _, sub in tree.typed)):
+        found |= _added_keys(sub)
+    return found
+
+
 def _descend(tree: NullTree, value: Any, items: tuple[bool, ...]) -> Any:
     if not items:
-        return _apply(tree, value, top=True) if isinstance(value, dict) else value
+        return _apply(tree, value) if isinstance(value, dict) else value
     if not isinstance(value, list):
         return value
     for i, item in enumerate(value):
