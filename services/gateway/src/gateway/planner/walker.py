@@ -216,10 +216,42 @@ class Walker:
         if d is None:
             return  # never matches in this graph here (H6: the parent gets __typename)
         if d.kind is EdgeKind.INTERFACE_OBJECT_DOWNCAST:
-            msg = f"type conditions under the @interfaceObject {node.type_name} ({tc})"
-            raise UnsupportedFeature(msg)
+            self.plan_interface_object_downcast(ctx, frag, internal)
+            return
         sub = ctx.sel.get_fragment(tc, dirs).sub
         self.plan_set(Ctx(ctx.step, sub, d.head, ctx.path, conds), frag.selections, internal)
+
+    def plan_interface_object_downcast(self, ctx: Ctx, frag: Fragment, internal: bool) -> None:
+        """``... on O`` where only the interface object is known (§4.10).
+
+        Fields the interface-object graph answers itself stay here (shaping applies the
+        type condition); the rest jump to a graph that knows the runtime type, whose
+        concrete ``__typename`` then decides which items match.
+        """
+        node = ctx.node
+        tc = frag.type_condition
+        assert tc is not None
+        here: list[Selection] = []
+        there: list[Selection] = []
+        for s in frag.selections:
+            is_local = False
+            if isinstance(s, Field) and s.name != "__typename":
+                e = self.paths.field_edge(node, s.name)
+                is_local = e is not None and e.condition is None
+            (here if is_local else there).append(s)
+        if here:
+            self.plan_set(replace(ctx, conds=ctx.conds | frag.conditions), tuple(here), internal)
+        if not there:
+            return
+        for dest, chain in self.paths.reachable(node):
+            d = self.qg.downcast(dest, tc)
+            if d is not None and d.kind is EdgeKind.DOWNCAST:
+                jctx = self.jump(ctx, chain)
+                self.add_typename(jctx)  # the concrete type replaces the interface's name
+                self.plan_fragment(jctx, replace(frag, selections=tuple(there)), internal)
+                return
+        msg = f"no graph knows {tc} behind the @interfaceObject {node.type_name}"
+        raise UnsupportedFeature(msg)
 
     # --- jumps ----------------------------------------------------------------------
     def plan_remote(
