@@ -297,7 +297,8 @@ def test_nulls_from_fragments_keep_the_client_field_order(
     result = run(api_schema, rules, query, user())
     restored = restore_nulls({"user": {"id": "1", "name": "n"}}, result.nulls)
     assert restored == {"user": {"id": "1", "email": None, "name": "n"}}
-    assert list(restored["user"]) == ["id", "email", "name"]  # type: ignore[index]
+    assert restored is not None
+    assert list(restored["user"]) == ["id", "email", "name"]
 
 
 def test_two_fragments_needing_the_runtime_type_share_it(

@@ -57,11 +57,11 @@ union SearchResult = User | PublicPost
 enum Badge { GOLD SILVER }
 """
 
-USERS = [
+USERS: list[dict[str, Any]] = [
     {"id": "1", "name": "Ada", "email": "ada@x", "secret": "s1"},
     {"id": "2", "name": "Bob", "email": "bob@x", "secret": "s2"},
 ]
-POSTS = [
+POSTS: list[dict[str, Any]] = [
     {"__typename": "PublicPost", "id": "p1", "title": "Open", "views": 7},
     {"__typename": "PrivatePost", "id": "p2", "title": "Closed"},
 ]
