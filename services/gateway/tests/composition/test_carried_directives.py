@@ -61,11 +61,13 @@ def test_auth_and_cost_directives_are_carried_and_merged(composed: Composed) -> 
         "orders(first: Int): [Order!]! @join__field(graph: A) @authenticated "
         '@listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)'
     )
-    assert block(sdl, "Order").splitlines()[3] == (
-        '  @requiresScopes(scopes: [["orders:read"], ["admin"]])'
+    # Access control is AND-ed across subgraphs: a client needs what every subgraph asks for.
+    assert (
+        block(sdl, "Order").splitlines()[3]
+        == '  @requiresScopes(scopes: [["admin", "orders:read"]])'
     )
     assert field_line(sdl, "Order", "total") == (
-        'total: Int @cost(weight: 9) @policy(policies: [["a"], ["b"]])'
+        'total: Int @policy(policies: [["a", "b"]]) @cost(weight: 9)'
     )
 
 

@@ -202,9 +202,8 @@ def merge_field(
             f'Element "{coord}" has inconsistent descriptions across subgraphs.',
             names,
         )
-    result = SuperField(
-        fields[0].name, merged_type, args, description, merge_applied([f.applied for f in fields])
-    )
+    applied = merge_applied([f.applied for f in fields], field=True)
+    result = SuperField(fields[0].name, merged_type, args, description, applied)
     by_graph = {s.graph for s in sources}
     needs_join = (
         not all_equal

@@ -102,35 +102,60 @@ def _print_lists(lists: list[list[str]]) -> str:
     return f"[{inner}]"
 
 
-def merge_applied(groups: Sequence[Sequence[Applied]]) -> list[Applied]:
-    """Carry directive applications from every subgraph into one list.
+def _conjunction(a: list[list[str]], b: list[list[str]]) -> list[list[str]]:
+    """`a AND b` for two OR-of-AND lists (the access-control directives' shape), simplified."""
+    product: list[list[str]] = []
+    for left in a:
+        for right in b:
+            term = sorted(set(left) | set(right))
+            if term not in product:
+                product.append(term)
+    # Absorption: a term that contains another term adds nothing.
+    return [t for t in product if not any(o != t and set(o) <= set(t) for o in product)]
 
-    `@tag` and composed directives are deduplicated; flags (`@inaccessible`,
-    `@authenticated`) appear once; `@requiresScopes`/`@policy` take the union of
-    their alternatives; `@cost` the highest weight; the rest the first application.
+
+def _merge_one(current: Applied, new: Applied) -> Applied | None:
+    """Fold `new` into `current` (same name); None when `new` is a separate application."""
+    if current.name in ("requiresScopes", "policy"):
+        arg = "scopes" if current.name == "requiresScopes" else "policies"
+        both = _conjunction(
+            _literal_lists(current.arg(arg) or "[]"), _literal_lists(new.arg(arg) or "[]")
+        )
+        return Applied(current.name, ((arg, _print_lists(both)),))
+    if current.name == "cost":
+        return new if int(new.arg("weight") or 0) > int(current.arg("weight") or 0) else current
+    if current.name == "tag":
+        return None
+    return current
+
+
+def merge_applied(groups: Sequence[Sequence[Applied]], *, field: bool = False) -> list[Applied]:
+    """Carry directive applications from every subgraph into one list, as Apollo does.
+
+    Applications are grouped by name in order of first appearance. `@tag` keeps every
+    distinct application; `@requiresScopes`/`@policy` are AND-ed across subgraphs (a
+    field needs what every subgraph asks for); `@cost` keeps the highest weight; the
+    rest keep the first application. On fields the access-control directives come first.
     """
-    out: list[Applied] = []
-    seen: set[Applied] = set()
-    by_name: dict[str, int] = {}
+    by_name: dict[str, list[Applied]] = {}
     for group in groups:
         for applied in group:
-            if applied in seen:
+            kept = by_name.setdefault(applied.name, [])
+            if applied in kept:
                 continue
-            index = by_name.get(applied.name)
-            if applied.name in ("requiresScopes", "policy") and index is not None:
-                arg = "scopes" if applied.name == "requiresScopes" else "policies"
-                merged = _literal_lists(out[index].arg(arg) or "[]")
-                for alternative in _literal_lists(applied.arg(arg) or "[]"):
-                    if alternative not in merged:
-                        merged.append(alternative)
-                out[index] = Applied(applied.name, ((arg, _print_lists(merged)),))
-            elif applied.name == "cost" and index is not None:
-                if int(applied.arg("weight") or 0) > int(out[index].arg("weight") or 0):
-                    out[index] = applied
-            elif applied.name != "tag" and index is not None:
+            if not kept:
+                kept.append(applied)
                 continue
+            merged = _merge_one(kept[-1], applied)
+            if merged is None:
+                kept.append(applied)
             else:
-                by_name.setdefault(applied.name, len(out))
-                out.append(applied)
-            seen.add(applied)
-    return out
+                kept[-1] = merged
+    names = list(by_name)
+    if field:
+        first = [n for n in _ACCESS_CONTROL if n in by_name]
+        names = first + [n for n in names if n not in _ACCESS_CONTROL]
+    return [a for n in names for a in by_name[n]]
+
+
+_ACCESS_CONTROL = ("authenticated", "requiresScopes", "policy")
