@@ -66,7 +66,7 @@ def test_validation_rules_refuse_introspection_in_production(
 
 
 def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GATEWAY_MAX_DEPTH", "5")
+    monkeypatch.setenv("GATEWAY_MAX_QUERY_DEPTH", "5")
     monkeypatch.setenv("GATEWAY_MAX_COST", "250")
     monkeypatch.setenv("GATEWAY_MAX_ALIASES", "0")  # 0 is off
     monkeypatch.setenv("GATEWAY_MAX_BATCH_SIZE", "2")
@@ -80,7 +80,7 @@ def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_negative_limits_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GATEWAY_MAX_DEPTH", "-1")
+    monkeypatch.setenv("GATEWAY_MAX_QUERY_DEPTH", "-1")
     with pytest.raises(ValidationError):
         EdgeSettings()
 

@@ -78,7 +78,7 @@ class OperationLimits:
     max_fields: int | None = 5_000  # after inlining fragments: bounds the normalizer's work
     max_tokens: int | None = 15_000
     max_cost: float | None = None
-    max_body_bytes: int | None = 2_000_000
+    max_body_bytes: int | None = 1_048_576
     max_batch_size: int | None = 10
 
 

@@ -44,10 +44,12 @@ class EdgeSettings(BaseSettings):
     field_suggestions: bool | None = None  # None: on outside prod
 
     # Limits (None or 0 switches one off).
-    max_body_bytes: int | None = Field(default=2_000_000, ge=0)
+    # Same variables, defaults and meaning as servicekit's ServiceSettings (the gateway's
+    # Settings reads them too): GATEWAY_MAX_BODY_BYTES, GATEWAY_MAX_QUERY_DEPTH.
+    max_body_bytes: int | None = Field(default=1_048_576, ge=0)
     max_batch_size: int | None = Field(default=10, ge=0)
     max_tokens: int | None = Field(default=15_000, ge=0)
-    max_depth: int | None = Field(default=15, ge=0)
+    max_query_depth: int | None = Field(default=15, ge=0)
     max_aliases: int | None = Field(default=30, ge=0)
     max_root_fields: int | None = Field(default=20, ge=0)
     max_fields: int | None = Field(default=5_000, ge=0)
@@ -137,7 +139,7 @@ class EdgeSettings(BaseSettings):
             return value or None  # 0 means off, like None
 
         return OperationLimits(
-            max_depth=on(self.max_depth),
+            max_depth=on(self.max_query_depth),
             max_aliases=on(self.max_aliases),
             max_root_fields=on(self.max_root_fields),
             max_fields=on(self.max_fields),
