@@ -101,3 +101,64 @@ def test_shared_value_type_fields_come_with_their_parent() -> None:
         """
     ).strip()
     assert plan_text(SHARED, "{ user(id: 1) { address { city zip } } }") == expected
+
+
+HITS = supergraph(
+    "a b",
+    """
+type Query @join__type(graph: A) @join__type(graph: B) {
+  search: [Hit!]! @join__field(graph: A) @join__field(graph: B)
+}
+union Hit
+  @join__type(graph: A)
+  @join__type(graph: B)
+  @join__unionMember(graph: A, member: "Book")
+  @join__unionMember(graph: B, member: "Book")
+  @join__unionMember(graph: B, member: "Film")
+  = Book | Film
+type Book @join__type(graph: A) @join__type(graph: B) {
+  title: String
+}
+type Film @join__type(graph: B) {
+  rating: Int
+}
+""",
+)
+
+
+def test_a_shared_abstract_field_prefers_the_graph_covering_the_conditions() -> None:
+    """Only B can return Film: B answers although A is declared first."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Fetch(service: "b") {
+            {
+              search {
+                __typename
+                ... on Book { title }
+                ... on Film { rating }
+              }
+            }
+          },
+        }
+        """
+    ).strip()
+    assert (
+        plan_text(HITS, "{ search { ... on Book { title } ... on Film { rating } } }") == expected
+    )
+
+
+def test_a_shared_abstract_field_without_uncovered_conditions_keeps_the_first_graph() -> None:
+    """Both graphs return Book: the first declared graph answers."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Fetch(service: "a") {
+            {
+              search { __typename ... on Book { title } }
+            }
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(HITS, "{ search { ... on Book { title } } }") == expected

@@ -11,6 +11,7 @@ from gateway.supergraph.model import Supergraph
 __all__ = ["FETCH_COST", "Paths"]
 
 FETCH_COST = 1000  # a fetch dominates the cost; fields only break ties (§4.3)
+MISSING_MEMBER_COST = 5 * FETCH_COST  # a selected runtime type this graph cannot return
 
 
 class Paths:
@@ -102,6 +103,10 @@ class Paths:
             if s.type_condition is not None and s.type_condition != node.type_name:
                 d = self.qg.downcast(node, s.type_condition)
                 if d is None:
+                    # A member the supergraph allows here but this graph cannot return:
+                    # prefer graphs whose member set covers the client's conditions (§4.10).
+                    if s.type_condition in self.sg.possible_types(node.type_name):
+                        total += MISSING_MEMBER_COST
                     continue
                 target = d.head
             total += self.estimate(s.selections, target, depth)
