@@ -16,8 +16,11 @@ from gwharness.net import upstream_client
 from gateway.edge import (
     AuthorizationRules,
     CostModel,
+    GuardedTransport,
     LimitExceeded,
     OperationLimits,
+    RetryPolicy,
+    SubgraphGuard,
     authorize,
     check_operation,
     check_tokens,
@@ -256,3 +259,34 @@ async def test_a_costly_request_is_refused_and_the_next_one_served(edge: Edge) -
     assert err.value.code == "COST_ESTIMATED_TOO_EXPENSIVE"
     assert edge.subgraph.count == 0
     assert await edge.run("{ hello }") == {"data": {"hello": "hi"}}
+
+
+async def test_an_open_circuit_becomes_a_coded_error_for_that_fetch(supergraph: Supergraph) -> None:
+    subgraph = shop()
+    subgraph.status = 503
+    subgraph.fixed_body = b"busy"
+    client = upstream_client({"shop": subgraph})
+    guard = SubgraphGuard(
+        failure_threshold=1, reset_timeout_s=60, retry=RetryPolicy(max_attempts=1)
+    )
+    transport = GuardedTransport(
+        client=client,
+        urls={"shop": subgraph.url},
+        settings=Settings(dedup_enabled=False),
+        guard=guard,
+    )
+    executor = Executor(api_schema=supergraph.api_schema, transport=transport)
+    api = supergraph.api_schema
+    plan = Planner(supergraph).plan(normalize_operation(api, parse("{ hello }"), None))
+    try:
+        first = await executor.execute(plan)
+        second = await executor.execute(plan)
+    finally:
+        await client.aclose()
+    assert first.data == {"hello": None}
+    assert [e["extensions"]["code"] for e in first.errors] == ["SUBREQUEST_HTTP_ERROR"]
+    assert second.data == {"hello": None}
+    assert [e["extensions"]["code"] for e in second.errors] == ["SUBREQUEST_HTTP_ERROR"]
+    assert "circuit open" in second.errors[0]["message"]
+    assert subgraph.count == 1  # the second request never left the gateway
+    assert guard.states() == {"shop": 1}
