@@ -140,8 +140,10 @@ def _type(t: SuperType) -> str:
                 args = (
                     "(\n"
                     + "".join(
-                        _description(a.description, "    ") + f"    {_input_value(a)}\n"
-                        for a in f.args
+                        ("\n" if i and a.description else "")
+                        + _description(a.description, "    ")
+                        + f"    {_input_value(a)}\n"
+                        for i, a in enumerate(f.args)
                     )
                     + "  )"
                 )
