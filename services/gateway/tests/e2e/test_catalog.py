@@ -143,11 +143,6 @@ async def test_a_concrete_fragment_with_an_interface_object_field(gw: GatewayCli
     }
 
 
-@pytest.mark.xfail(
-    reason="planner: type conditions under an @interfaceObject are not planned yet "
-    "(UnsupportedFeature); see docs/requests-to-planner.md",
-    strict=True,
-)
 async def test_type_conditions_under_an_interface_object_root(gw: GatewayClient) -> None:
     result = await gw.query("{ topRated { id ... on Book { title } } }")
     assert result == {

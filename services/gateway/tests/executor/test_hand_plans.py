@@ -14,6 +14,7 @@ import pytest
 from gwharness import Subgraph
 from gwharness.handplan import HandRunner, key_requires, leaf
 
+from gateway.executor import Executor
 from gateway.plan import Condition, Fetch, Flatten, Parallel, Sequence
 
 API = """
@@ -519,3 +520,33 @@ async def test_errors_under_a_planner_alias_are_mapped_back(
     result = await runner.run(runner.plan("{ top { upc } }", fetch))
     # The client did not select name: the path stops where the response does.
     assert result.errors == [{"message": "boom", "path": ["top", 1], "extensions": {"code": "E1"}}]
+
+
+async def test_a_root_fetch_without_data_adds_no_non_null_errors(runner: HandRunner) -> None:
+    runner.subgraphs[
+        "products"
+    ].fixed_body = b'{"data":null,"errors":[{"message":"down for maintenance"}]}'
+    result = await runner.run(runner.plan("{ top { upc } }", root("{top{upc}}")))
+    # top is non-null: data is null, and the subgraph's error is the only one.
+    assert result.to_dict() == {"data": None, "errors": [{"message": "down for maintenance"}]}
+
+
+async def test_uncoded_subgraph_errors_can_be_masked() -> None:
+    runner = HandRunner(
+        API.replace("stock: Int!", "stock: Int"),
+        [products_subgraph([PRODUCTS["3"]]), reviews_subgraph()],
+        mask_uncoded_subgraph_errors=True,
+    )
+    runner.executor = Executor(
+        api_schema=runner.schema, transport=runner.transport, mask_uncoded_subgraph_errors=True
+    )
+    plan = runner.plan(
+        "{ top { stock } }",
+        Sequence((root("{top{__typename upc}}"), Flatten(("top", "@"), reviews_fetch("stock")))),
+    )
+    result = await runner.run(plan)
+    await runner.close()
+    assert result.to_dict() == {
+        "data": {"top": [{"stock": None}]},
+        "errors": [{"message": "Subgraph error", "path": ["top", 0, "stock"]}],
+    }

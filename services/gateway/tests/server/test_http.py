@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import orjson
 import pytest
 from gwharness import Subgraph
@@ -296,3 +297,19 @@ async def test_metrics_count_requests_fetches_and_caches(gw: GatewayClient) -> N
     assert "gateway_request_cache_hits 1.0" in text
     fetches = 'gateway_subgraph_fetch_duration_seconds_count{outcome="ok",subgraph="hello"} 2.0'
     assert fetches in text
+
+
+async def test_before_startup_readiness_and_graphql_answer_503() -> None:
+    from gateway.server import create_app
+    from gateway.settings import Settings
+
+    app = create_app(Settings())  # lifespan not started: no supergraph yet
+    transport = httpx.ASGITransport(app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+        ready = await http.get("/readyz")
+        graphql = await http.post("/graphql", json={"query": "{ count }"})
+        health = await http.get("/healthz")
+    assert ready.status_code == 503
+    assert graphql.status_code == 503
+    assert graphql.json()["errors"][0]["extensions"] == {"code": "UNAVAILABLE"}
+    assert health.status_code == 200

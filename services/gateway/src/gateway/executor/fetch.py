@@ -145,8 +145,11 @@ async def _root(state: ExecutionState, fetch: Fetch) -> None:
         if fetch.output_rewrites:
             apply_rewrites(data, fetch.output_rewrites, state.possible)
         deep_merge(state.data, data, state.abstract_types)
-    elif "errors" not in response:
-        _malformed(state, fetch, (), "no data")
+    else:
+        # No data at all: the subgraph's errors (or ours) explain every root field.
+        state.covered.update((k,) for k in compiled.root_keys)
+        if "errors" not in response:
+            _malformed(state, fetch, (), "no data")
     for err in _subgraph_errors(response):
         path = err.get("path")
         mapped = _unalias(fetch, tuple(path)) if isinstance(path, list) else None

@@ -278,7 +278,7 @@ class Shaper:
     def _explained(self, path: tuple[PathItem, ...]) -> bool:
         if path in self._below:
             return True
-        return any(path[:n] in self._at for n in range(len(path)))
+        return any(path[:n] in self._at for n in range(len(path) + 1))
 
     def _error(self, message: str, path: tuple[PathItem, ...], code: str | None) -> None:
         self.errors.append(ResponseError(message, path, code))

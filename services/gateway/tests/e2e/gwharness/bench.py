@@ -17,10 +17,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gwharness.gatewayapp import GatewayClient, running_gateway  # noqa: E402
-from gwharness.sdl import join_v03  # noqa: E402
-from gwharness.shop import SHOP_SUPERGRAPH, shop_subgraphs  # noqa: E402
-from gwharness.subgraph import Subgraph  # noqa: E402
+from gwharness.gatewayapp import GatewayClient, running_gateway
+from gwharness.sdl import join_v03
+from gwharness.shop import SHOP_SUPERGRAPH, shop_subgraphs
+from gwharness.subgraph import Subgraph
 
 LIST_SIZE = 2000
 BIG = join_v03(
@@ -38,7 +38,9 @@ type Thing @join__type(graph: A, key: "id") @join__type(graph: B, key: "id") {
 
 
 def big_subgraphs() -> list[Subgraph]:
-    rows = [{"id": str(i), "name": f"thing {i}", "score": i} for i in range(LIST_SIZE)]
+    rows: list[dict[str, Any]] = [
+        {"id": str(i), "name": f"thing {i}", "score": i} for i in range(LIST_SIZE)
+    ]
     a = Subgraph(
         "a",
         'type Thing @key(fields: "id") { id: ID! name: String! score: Int }'
@@ -90,7 +92,10 @@ async def main(seconds: float) -> None:
         )
     async with running_gateway(BIG, big_subgraphs()) as gw:
         await _measure(
-            f"large list: {LIST_SIZE} entities, 2 fetches", gw, "{ things { name score tag } }", seconds
+            f"large list: {LIST_SIZE} entities, 2 fetches",
+            gw,
+            "{ things { name score tag } }",
+            seconds,
         )
 
 
