@@ -23,7 +23,7 @@ from servicekit.database import create_engine, create_sessionmaker
 from servicekit.logs import configure_logging
 from servicekit.settings import ConfigurationError, ServiceSettings
 
-__all__ = ["main"]
+__all__ = ["main", "rotate"]
 
 _OWN_COMMANDS = ("rotate-pii-key", "generate-pii-key")
 
@@ -33,8 +33,8 @@ def _app(settings: ServiceSettings) -> FastAPI:
     return create_app(settings)
 
 
-async def _rotate(settings: Settings) -> RotationResult:
-    cipher = PiiCipher.from_settings(settings)
+async def rotate(settings: Settings, cipher: PiiCipher) -> RotationResult:
+    """What ``rotate-pii-key`` does, on its own engine."""
     engine = create_engine(settings)
     try:
         return await rotate_pii_key(
@@ -61,7 +61,8 @@ def _own_command(argv: Sequence[str]) -> int:
         configure_logging(level=settings.log_level, fmt=settings.log_format)
         if not settings.database_url:
             raise ConfigurationError(f"{settings.env_name('database_url')} is not set")
-        result = asyncio.run(_rotate(settings))
+        cipher = PiiCipher.from_settings(settings)  # bad key material fails before any I/O
+        result = asyncio.run(rotate(settings, cipher))
     except (ConfigurationError, PiiKeyError) as err:
         print(f"error: {err}", file=sys.stderr)  # noqa: T201
         return 2
