@@ -9,8 +9,9 @@ from edge_fixtures import SUPERGRAPH_SDL
 from graphql import GraphQLSchema, parse, print_ast, validate
 
 from gateway.edge.auth_rules import AuthorizationRules, Requirement, claims_policy_evaluator
-from gateway.edge.authorization import AuthorizationResult, authorize, restore_nulls
+from gateway.edge.authorization import AuthorizationResult, authorize
 from gateway.edge.errors import UnauthorizedOperation
+from gateway.edge.nulls import restore_nulls
 from servicekit.auth import Principal
 
 

@@ -4,7 +4,7 @@ Each module is a standalone building block for ``server/`` (wiring in
 ``docs/edge-wiring.md``, settings in ``docs/edge.md``):
 
 ``limits``/``cost``        request-shape limits and the estimated cost
-``auth_rules``/``authorization``  @authenticated/@requiresScopes/@policy filtering
+``auth_rules``/``authorization``/``nulls``  @authenticated/@requiresScopes/@policy filtering
 ``persisted``              automatic persisted queries and trusted documents
 ``csrf``                   CSRF prevention for simple requests
 ``headers``                header propagation and response header merge
@@ -14,7 +14,7 @@ Each module is a standalone building block for ``server/`` (wiring in
 """
 
 from gateway.edge.auth_rules import AuthorizationRules, Requirement, claims_policy_evaluator
-from gateway.edge.authorization import AuthorizationResult, NullTree, authorize, restore_nulls
+from gateway.edge.authorization import AuthorizationResult, authorize
 from gateway.edge.cost import CostModel
 from gateway.edge.csrf import check_csrf, is_preflighted
 from gateway.edge.errors import (
@@ -38,6 +38,7 @@ from gateway.edge.limits import (
     measure_operation,
     read_body,
 )
+from gateway.edge.nulls import NullTree, restore_nulls
 from gateway.edge.persisted import (
     MemoryStore,
     PersistedQueries,
