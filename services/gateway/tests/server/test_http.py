@@ -49,6 +49,8 @@ schema { query: Query mutation: Mutation }
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
 
 def hello_subgraph() -> Subgraph:
     state = {"n": 0}
@@ -67,8 +69,21 @@ def hello_subgraph() -> Subgraph:
     )
 
 
+@pytest.fixture(scope="module")
+async def shared() -> AsyncIterator[GatewayClient]:
+    async with running_gateway(SUPERGRAPH, [hello_subgraph()]) as client:
+        yield client
+
+
 @pytest.fixture
-async def gw() -> AsyncIterator[GatewayClient]:
+def gw(shared: GatewayClient) -> GatewayClient:
+    shared.reset()
+    return shared
+
+
+@pytest.fixture
+async def fresh() -> AsyncIterator[GatewayClient]:
+    """A gateway of its own, for tests that count or change state."""
     async with running_gateway(SUPERGRAPH, [hello_subgraph()]) as client:
         yield client
 
@@ -202,9 +217,9 @@ async def test_get_with_invalid_variables_json_is_400(gw: GatewayClient) -> None
     assert response.json()["errors"][0]["message"] == "'variables' is not valid JSON."
 
 
-async def test_post_runs_mutations(gw: GatewayClient) -> None:
-    first = await _post(gw, {"query": "mutation { bump }"})
-    second = await _post(gw, {"query": "mutation { bump }"})
+async def test_post_runs_mutations(fresh: GatewayClient) -> None:
+    first = await _post(fresh, {"query": "mutation { bump }"})
+    second = await _post(fresh, {"query": "mutation { bump }"})
     assert [first.json(), second.json()] == [{"data": {"bump": 1}}, {"data": {"bump": 2}}]
 
 
@@ -284,7 +299,8 @@ async def test_health_and_readiness(gw: GatewayClient) -> None:
     assert ready.json()["status"] == "ready"
 
 
-async def test_metrics_count_requests_fetches_and_caches(gw: GatewayClient) -> None:
+async def test_metrics_count_requests_fetches_and_caches(fresh: GatewayClient) -> None:
+    gw = fresh
     await _post(gw, {"query": "query Count { count }", "operationName": "Count"})
     await _post(gw, {"query": "query Count { count }", "operationName": "Count"})
     await _post(gw, {"query": "{ nope }"})
