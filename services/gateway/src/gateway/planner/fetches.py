@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from graphql import VariableNode, parse, print_ast, visit
-from graphql.language import Visitor
+from graphql import print_ast
 
 from gateway.operation.tree import NormalizedOperation
 from gateway.plan.nodes import Fetch
@@ -23,21 +22,6 @@ def sanitize_graph_name(name: str) -> str:
     if out[:1].isdigit():
         out = "_" + out
     return out
-
-
-class _Vars(Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def enter_variable(self, node: VariableNode, *_args: object) -> None:
-        self.names.add(node.name.value)
-
-
-def _used_variables(text: str) -> set[str]:
-    collector = _Vars()
-    visit(parse(text, no_location=True), collector)
-    return collector.names
 
 
 def _aliases(sel: SelSet, path: tuple[str, ...], out: list[tuple[tuple[str, ...], str]]) -> None:
@@ -60,7 +44,7 @@ def make_fetch(step: Step, op: NormalizedOperation) -> Fetch:
     else:
         kind = "mutation" if step.mutation_index is not None else "query"
         text = body
-    used = _used_variables(text) - {"representations"}
+    used = step.variables
     defs = [print_ast(d) for d in op.variable_definitions if d.variable.name.value in used]
     if step.kind == "entity":
         defs.insert(0, "$representations: [_Any!]!")

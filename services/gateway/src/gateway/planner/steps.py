@@ -50,6 +50,7 @@ class Step:
     output_rewrites: list[Rewrite] = field(default_factory=list)
     parents: list[Step] = field(default_factory=list)
     children: list[Step] = field(default_factory=list)
+    variables: set[str] = field(default_factory=set)  # client variables the fetch uses
 
     def add_parent(self, parent: Step) -> None:
         if parent is self or parent in self.parents:

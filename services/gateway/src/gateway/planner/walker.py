@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from graphql import print_ast
+from graphql import (
+    ArgumentNode,
+    DirectiveNode,
+    ListValueNode,
+    ObjectFieldNode,
+    ObjectValueNode,
+    VariableNode,
+    print_ast,
+)
+from graphql import Node as Node_
 
 from gateway.operation.printer import condition_directives
 from gateway.operation.tree import Conditions, Field, Fragment, NormalizedOperation, Selection
@@ -38,8 +47,10 @@ class Ctx:
     conds: Conditions
 
 
-def _dirs_text(sel: Selection) -> str:
-    nodes = (*condition_directives(sel.conditions), *sel.directives)
+def _dirs_text(conditions: Conditions, directives: tuple[DirectiveNode, ...]) -> str:
+    if not conditions and not directives:
+        return ""
+    nodes = (*condition_directives(conditions), *directives)
     return "".join(" " + print_ast(d) for d in nodes)
 
 
@@ -47,6 +58,21 @@ def _args_text(f: Field) -> str:
     if not f.arguments:
         return ""
     return "(" + ", ".join(print_ast(a) for a in f.arguments) + ")"
+
+
+def _variables(nodes: tuple[Node_, ...], out: set[str]) -> None:
+    """Names of the variables used anywhere in argument/directive AST nodes."""
+    for n in nodes:
+        if isinstance(n, VariableNode):
+            out.add(n.name.value)
+        elif isinstance(n, ArgumentNode | ObjectFieldNode):
+            _variables((n.value,), out)
+        elif isinstance(n, DirectiveNode):
+            _variables(tuple(n.arguments or ()), out)
+        elif isinstance(n, ListValueNode):
+            _variables(tuple(n.values), out)
+        elif isinstance(n, ObjectValueNode):
+            _variables(tuple(n.fields), out)
 
 
 class Walker:
@@ -112,12 +138,16 @@ class Walker:
         if e.join is not None and e.join.context_arguments:
             msg = f"@fromContext is not supported ({f.parent_type}.{f.name})"
             raise UnsupportedFeature(msg)
+        conditions = f.conditions - strip if strip else f.conditions
         if internal:
             key = self.internal_key(ctx.path, f.name, f.args_text)
             dirs = ""
         else:
             key = f.response_key
-            dirs = _dirs_text(replace(f, conditions=f.conditions - strip))
+            dirs = _dirs_text(conditions, f.directives)
+            ctx.step.variables.update(v for v, _ in conditions)
+            _variables(f.directives, ctx.step.variables)
+        _variables(f.arguments, ctx.step.variables)
         sf = ctx.sel.get_field(key, f.name, _args_text(f), dirs, composite=bool(f.selections))
         self.touch(ctx.step)
         if not f.selections:
@@ -201,7 +231,10 @@ class Walker:
     def plan_fragment(self, ctx: Ctx, frag: Fragment, internal: bool) -> None:
         node = ctx.node
         conds = ctx.conds | frag.conditions
-        dirs = "" if internal else _dirs_text(frag)
+        dirs = "" if internal else _dirs_text(frag.conditions, frag.directives)
+        if dirs:
+            ctx.step.variables.update(v for v, _ in frag.conditions)
+            _variables(frag.directives, ctx.step.variables)
         tc = frag.type_condition
         if tc is None or tc == node.type_name or node.type_name in self.sg.possible_types(tc):
             sel = ctx.sel.get_fragment(None, dirs).sub if dirs else ctx.sel
