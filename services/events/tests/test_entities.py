@@ -69,3 +69,9 @@ async def test_unknown_and_repeated_representations(
         {"id": str(event_id), "message": "only", "component": "etest"},
     ]
     assert len(statements) == 1, statements
+
+
+async def test_representation_without_id_is_bad_user_input(gql: GraphQL) -> None:
+    body = await gql(ENTITIES, {"representations": [{"__typename": "Event", "other": 1}]})
+    assert body["data"]["_entities"] == [None]
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["BAD_USER_INPUT"]

@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from events.models import Event as EventRow
 from events.schema.scalars import JSONString
+from servicekit.errors import BadUserInput
 
 if TYPE_CHECKING:
     from strawberry.types import Info
@@ -58,8 +59,12 @@ class Event:
 
     @classmethod
     async def resolve_reference(
-        cls, info: Info[EventsContext, None], id: strawberry.ID
+        cls, info: Info[EventsContext, None], id: strawberry.ID | None = None, **_: object
     ) -> Event | None:
+        # Extra representation fields are ignored; a representation without its key is the
+        # caller's mistake, reported as such rather than as an internal error.
+        if id is None:
+            raise BadUserInput("an Event representation needs its id", argument="representations")
         event_id = _as_int(id)
         if event_id is None:
             return None
