@@ -162,12 +162,3 @@ def test_bad_key_material_is_refused(raw: str, message: str) -> None:
 def test_the_active_key_must_be_configured() -> None:
     with pytest.raises(PiiKeyError, match="not among"):
         PiiCipher.from_settings(make_settings(pii_keys=f"k1:{KEY_A}", pii_active_key="k9"))
-
-
-def test_production_refuses_to_start_without_pii_keys() -> None:
-    from servicekit.settings import ConfigurationError
-
-    settings = make_settings(env="prod", pii_keys=None, jwt_secret="s" * 40,
-                             database_url="postgresql://db/delivery")  # fmt: skip
-    with pytest.raises(ConfigurationError, match="DELIVERY_PII_KEYS"):
-        settings.check_production()

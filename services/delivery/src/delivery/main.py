@@ -33,6 +33,7 @@ def create_app(
 ) -> FastAPI:
     """``sessionmaker`` and ``http_transport`` let tests inject an isolated database
     session and an in-process payments app."""
+    settings.check_production()  # names every missing secret before key parsing can fail
     cipher = PiiCipher.from_settings(settings)  # fails fast on bad key material
 
     @asynccontextmanager

@@ -184,6 +184,7 @@ async def running_delivery(
     *,
     payments_app: ASGIApp | None,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+    purge_idempotency_keys: bool = False,
 ) -> AsyncIterator[Gql]:
     """The delivery app over ASGI; ``payments_app=None`` makes it talk real HTTP to
     ``settings.payments_url``."""
@@ -191,7 +192,7 @@ async def running_delivery(
         settings,
         sessionmaker=sessionmaker,
         http_transport=httpx.ASGITransport(app=payments_app) if payments_app else None,
-        purge_idempotency_keys=False,
+        purge_idempotency_keys=purge_idempotency_keys,
     )
     async with (
         app.router.lifespan_context(app),
