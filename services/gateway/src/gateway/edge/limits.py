@@ -198,6 +198,7 @@ class _Measurer:
         self.model = cost_model or CostModel()
         self.variables = variables
         self.fragments: dict[str, _Summary] = {}
+        self.leaves: dict[tuple[str, str, bool, bool], _Summary] = {}
 
     def summarize_fragments(self, definitions: list[FragmentDefinitionNode]) -> bool:
         """Summaries in dependency order; returns whether a cycle was found."""
@@ -263,6 +264,28 @@ class _Measurer:
         return _Summary(depth, aliases, width, fields, cost)
 
     def field(
+        self,
+        node: FieldNode,
+        parent: GraphQLNamedType | None,
+        level: int,
+        sized: Mapping[str, int] | None,
+        mutation_root: bool,
+    ) -> _Summary:
+        # Fast path: a leaf without arguments measures the same wherever it appears.
+        if (
+            node.selection_set is None
+            and not node.arguments
+            and parent is not None
+            and not (sized and node.name.value in sized)
+        ):
+            key = (parent.name, node.name.value, mutation_root, node.alias is not None)
+            found = self.leaves.get(key)
+            if found is None:
+                found = self.leaves[key] = self._field(node, parent, level, sized, mutation_root)
+            return found
+        return self._field(node, parent, level, sized, mutation_root)
+
+    def _field(
         self,
         node: FieldNode,
         parent: GraphQLNamedType | None,
