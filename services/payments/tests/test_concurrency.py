@@ -12,6 +12,7 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -127,3 +128,36 @@ async def test_simultaneous_full_refunds_refund_once(live: Live) -> None:
     }  # fmt: skip
     refunded = sorted(r.ok()["refundPayment"]["refundedAmount"] for r in responses if not r.errors)
     assert refunded == [250, 500, 750, 1000]
+
+
+async def test_a_duplicate_of_an_in_flight_request_gets_in_progress_and_no_effect(
+    database_url: str, engine: AsyncEngine
+) -> None:
+    payer = f"inflight-{uuid.uuid4().hex[:10]}@example.com"
+    variables = {"input": {"amount": 300, "currency": "EUR"}, "key": "in-flight"}
+    settings = settings_for(database_url=database_url, idempotency_wait_seconds=0.2)
+    try:
+        async with payments_client(settings) as graphql:
+            graphql.default_token = token(payer, "payments:write")
+            # Another request holds the key: its transaction has claimed it, not committed.
+            async with engine.connect() as holder:
+                transaction = await holder.begin()
+                await holder.execute(
+                    idempotency_keys.insert().values(
+                        scope=payer, key="in-flight", operation="createPayment",
+                        request_hash="f" * 64, expires_at=func.now() + timedelta(hours=1),
+                    )
+                )  # fmt: skip
+                waiting = await graphql.run(CREATE, variables)
+                await transaction.rollback()
+            assert waiting.data is None
+            assert waiting.codes == ["IDEMPOTENCY_IN_PROGRESS"]
+            assert await Live(graphql, payer, engine).payment_rows() == 0
+            # The holder gave up (rolled back): the retry runs, once.
+            retried = (await graphql.run(CREATE, variables)).ok()["createPayment"]
+            assert retried["status"] == "AUTHORIZED"
+            assert await Live(graphql, payer, engine).payment_rows() == 1
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(delete(Payment).where(Payment.payer_email == payer))
+            await conn.execute(delete(idempotency_keys).where(idempotency_keys.c.scope == payer))
