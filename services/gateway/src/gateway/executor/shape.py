@@ -111,8 +111,26 @@ class SelShape:
             grouped: dict[str, list[Field]] = {}
             if _collect_generic(self.selections, static.name, self.assignment, grouped):
                 result = self._fields(static, grouped)
+            else:
+                result = self._same_for_every_type(static)
         self._by_type[""] = result
         return result
+
+    def _same_for_every_type(self, static: GraphQLInterfaceType) -> tuple[FieldShape, ...] | None:
+        """Type conditions that select the same leaves for every possible type (e.g.
+        ``... on A { id } ... on B { id }`` covering all of them) do not need the type."""
+        shapes = [self.fields_for(t.name) for t in self.schema.get_possible_types(static)]
+        if not shapes or any(s is None for s in shapes):
+            return None
+        signatures = {
+            tuple((f.key, f.name, str(f.type), f.child is None) for f in s or ()) for s in shapes
+        }
+        first = shapes[0]
+        if len(signatures) != 1 or first is None:
+            return None
+        if any(f.type is None or f.child is not None for f in first):
+            return None  # __typename or composite children: the type matters
+        return first
 
     def _compile(self, typename: str) -> tuple[FieldShape, ...] | None:
         runtime = self.schema.type_map.get(typename)

@@ -17,9 +17,16 @@ from graphql import (
     get_named_type,
 )
 
+from gwharness import catalog
 from gwharness.shop import INVENTORY, PRODUCTS, REVIEWS, USERS
 
-__all__ = ["generate_queries", "install_shop_resolvers"]
+__all__ = [
+    "CATALOG_ARGS",
+    "SHOP_ARGS",
+    "generate_queries",
+    "install_catalog_resolvers",
+    "install_shop_resolvers",
+]
 
 
 def _user(id_: str) -> dict[str, Any] | None:
@@ -81,43 +88,124 @@ def install_shop_resolvers(schema: GraphQLSchema) -> None:
             gql_type.fields[name].resolve = fn
 
 
-_ARGS = {
+SHOP_ARGS: dict[tuple[str, str], list[str]] = {
     ("Query", "user"): ['(id: "u1")', '(id: "u2")', '(id: "zz")'],
     ("Query", "product"): ['(upc: "1")', '(upc: "3")', '(upc: "9")'],
     ("Query", "topProducts"): ["", "(first: 2)", "(first: 4)"],
 }
 
 
-def _selection(schema: GraphQLSchema, type_name: str, rng: random.Random, depth: int) -> str:
-    gql_type = schema.type_map[type_name]
-    assert isinstance(gql_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
-    if isinstance(gql_type, GraphQLUnionType):
-        return "__typename"
-    names = [n for n in gql_type.fields if not n.startswith("_")]
-    picked = rng.sample(names, k=min(len(names), rng.randint(1, 4)))
-    parts: list[str] = []
-    for n, name in enumerate(picked):
-        field = gql_type.fields[name]
-        named = get_named_type(field.type)
-        composite = isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
-        if composite and depth >= 3:
-            continue
-        alias = f"a{n}: " if rng.random() < 0.2 else ""
-        args = rng.choice(_ARGS.get((type_name, name), [""]))
-        if any(a.type.__class__ is GraphQLNonNull for a in field.args.values()) and not args:
-            continue
-        sub = ""
-        if composite:
-            sub = " { " + _selection(schema, named.name, rng, depth + 1) + " }"
-        parts.append(f"{alias}{name}{args}{sub}")
-    if rng.random() < 0.25:
-        parts.append("__typename")
-    if rng.random() < 0.2 and parts:
-        parts = [f"... on {type_name} {{ {' '.join(parts)} }}"]
-    return " ".join(parts) or "__typename"
+class _Generator:
+    def __init__(
+        self, schema: GraphQLSchema, rng: random.Random, args: dict[tuple[str, str], list[str]]
+    ) -> None:
+        self.schema = schema
+        self.rng = rng
+        self.args = args
+
+    def selection(self, type_name: str, depth: int) -> str:
+        rng = self.rng
+        gql_type = self.schema.type_map[type_name]
+        assert isinstance(gql_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
+        parts: list[str] = []
+        if not isinstance(gql_type, GraphQLUnionType):
+            parts = self.fields(gql_type, depth)
+        if not isinstance(gql_type, GraphQLObjectType):
+            # Abstract: fragments on some of the possible types.
+            members = [t.name for t in self.schema.get_possible_types(gql_type)]
+            for member in rng.sample(members, k=rng.randint(0, len(members))):
+                member_type = self.schema.type_map[member]
+                assert isinstance(member_type, GraphQLObjectType)
+                inner = self.fields(member_type, depth)
+                if inner:
+                    parts.append(f"... on {member} {{ {' '.join(inner)} }}")
+        if rng.random() < 0.25:
+            parts.append("__typename")
+        if rng.random() < 0.2 and parts:
+            parts = [f"... on {type_name} {{ {' '.join(parts)} }}"]
+        return " ".join(parts) or "__typename"
+
+    def fields(self, gql_type: GraphQLObjectType | GraphQLInterfaceType, depth: int) -> list[str]:
+        rng = self.rng
+        names = [n for n in gql_type.fields if not n.startswith("_")]
+        picked = rng.sample(names, k=min(len(names), rng.randint(1, 4)))
+        parts: list[str] = []
+        for n, name in enumerate(picked):
+            field = gql_type.fields[name]
+            named = get_named_type(field.type)
+            composite = isinstance(
+                named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+            )
+            if composite and depth >= 3:
+                continue
+            args = rng.choice(self.args.get((gql_type.name, name), [""]))
+            if not args and any(isinstance(a.type, GraphQLNonNull) for a in field.args.values()):
+                continue
+            # Aliases keep response keys unique per type, so fragments always merge.
+            alias = f"{name}_{n}: " if rng.random() < 0.2 else ""
+            sub = ""
+            if composite:
+                sub = " { " + self.selection(named.name, depth + 1) + " }"
+            parts.append(f"{alias}{name}{args}{sub}")
+        return parts
 
 
-def generate_queries(schema: GraphQLSchema, count: int, seed: int) -> list[str]:
+def generate_queries(
+    schema: GraphQLSchema,
+    count: int,
+    seed: int,
+    args: dict[tuple[str, str], list[str]] | None = None,
+) -> list[str]:
     """``count`` random but valid client queries over ``schema`` (deterministic by seed)."""
-    rng = random.Random(seed)
-    return ["{ " + _selection(schema, "Query", rng, 1) + " }" for _ in range(count)]
+    generator = _Generator(schema, random.Random(seed), args if args is not None else SHOP_ARGS)
+    return ["{ " + generator.selection("Query", 1) + " }" for _ in range(count)]
+
+
+CATALOG_ARGS: dict[tuple[str, str], list[str]] = {
+    ("Query", "search"): ['(term: "all")', '(term: "x")'],
+    ("Query", "node"): ['(id: "b1")', '(id: "f1")', '(id: "b2")', '(id: "zz")'],
+}
+
+
+def install_catalog_resolvers(schema: GraphQLSchema) -> None:
+    """Resolvers for the catalog's API schema over the same data as its subgraphs."""
+    enum = schema.type_map["Format"]
+    assert isinstance(enum, GraphQLEnumType)
+    for value in enum.values.values():
+        value.value = None
+    books, films = catalog.BOOKS, catalog.FILMS
+
+    def node(id_: str) -> dict[str, Any] | None:
+        return books.get(id_) or films.get(id_)
+
+    def search(_p: Any, _i: Any, term: str) -> list[dict[str, Any]]:
+        hits: list[dict[str, Any]] = [books["b1"], {"__typename": "Author", "name": "Ursula"}]
+        return [*hits, films["f1"]] if term == "all" else hits
+
+    def store(field: str) -> Any:
+        return lambda b, _i: catalog.STORE.get(b["id"], {}).get(field)
+
+    resolvers: dict[str, dict[str, Any]] = {
+        "Query": {
+            "media": lambda _p, _i: [books["b1"], films["f1"], books["b2"]],
+            "search": search,
+            "node": lambda _p, _i, id: node(id),
+            "nodes": lambda _p, _i: [books["b2"], films["f1"]],
+            "topRated": lambda _p, _i: [
+                node(i) for i, _r in sorted(catalog.RATINGS.items(), key=lambda kv: -kv[1])
+            ],
+            "bestseller": lambda _p, _i: books["b1"],
+        },
+        "Book": {
+            "price": store("price"),
+            "stock": store("stock"),
+            "format": store("format"),
+            "rating": lambda b, _i: catalog.RATINGS.get(b["id"]),
+        },
+        "Film": {"rating": lambda f, _i: catalog.RATINGS.get(f["id"])},
+    }
+    for type_name, fields in resolvers.items():
+        gql_type = schema.type_map[type_name]
+        assert isinstance(gql_type, GraphQLObjectType)
+        for name, fn in fields.items():
+            gql_type.fields[name].resolve = fn
