@@ -7,6 +7,7 @@ from collections import OrderedDict
 from gateway.operation.tree import NormalizedOperation
 from gateway.plan.nodes import Fetch, QueryPlan
 from gateway.planner.assemble import assemble
+from gateway.planner.conflicts import resolve_conflicts
 from gateway.planner.fetches import make_fetch
 from gateway.planner.paths import Paths
 from gateway.planner.walker import Walker
@@ -83,6 +84,8 @@ class Planner:
         graph = Walker(self.supergraph, self.query_graph, paths, operation).run()
         graph.remove_empty()
         graph.transitive_reduction()
+        for step in graph.steps:
+            resolve_conflicts(step)
         fetches: dict[int, Fetch] = {s.id: make_fetch(s, operation) for s in graph.steps}
         node = assemble(graph.steps, fetches)
         return QueryPlan(

@@ -16,6 +16,7 @@ class SelField:
     args: str  # printed arguments, e.g. "(id: $id)"; "" without arguments
     directives: str  # printed directives, e.g. " @include(if: $v)"; "" without
     sub: SelSet | None  # None for leaves
+    type_text: str = ""  # the field's type in this subgraph (H8: fragments must agree)
 
     def print(self) -> str:
         alias = f"{self.key}: " if self.key != self.name else ""
@@ -45,7 +46,14 @@ class SelSet:
     items: dict[tuple[str, str, str], SelField | SelFrag] = field(default_factory=dict)
 
     def get_field(
-        self, key: str, name: str, args: str, directives: str, composite: bool
+        self,
+        key: str,
+        name: str,
+        args: str,
+        directives: str,
+        *,
+        composite: bool,
+        type_text: str = "",
     ) -> SelField:
         """The field with this response key and directives, created when absent."""
         k = ("f", key, directives)
@@ -54,7 +62,8 @@ class SelSet:
             if composite and found.sub is None:
                 found.sub = SelSet()
             return found
-        created = SelField(key, name, args, directives, SelSet() if composite else None)
+        sub = SelSet() if composite else None
+        created = SelField(key, name, args, directives, sub, type_text)
         self.items[k] = created
         return created
 

@@ -148,7 +148,13 @@ class Walker:
             ctx.step.variables.update(v for v, _ in conditions)
             _variables(f.directives, ctx.step.variables)
         _variables(f.arguments, ctx.step.variables)
-        sf = ctx.sel.get_field(key, f.name, _args_text(f), dirs, composite=bool(f.selections))
+        type_text = e.join.graph_type if e.join is not None else None
+        if not type_text:
+            info = self.sg.field(f.parent_type, f.name) or self.sg.field(ctx.node.type_name, f.name)
+            type_text = info.type_text if info is not None else ""
+        sf = ctx.sel.get_field(
+            key, f.name, _args_text(f), dirs, composite=bool(f.selections), type_text=type_text
+        )
         self.touch(ctx.step)
         if not f.selections:
             return None

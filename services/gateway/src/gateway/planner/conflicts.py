@@ -1,0 +1,52 @@
+"""Non-mergeable response keys (§4.8, H8).
+
+Fields with one response key under sibling fragments must have identical types in the
+subgraph (nullability and list shape included). When ``join__field(type:)`` makes them
+differ, the later field is aliased ``_qp<N>_<key>`` and an output ``RenameKey`` puts the
+value back under the client's key before the merge.
+"""
+
+from __future__ import annotations
+
+from gateway.plan.nodes import RenameKey
+from gateway.planner.selection import SelField, SelFrag, SelSet
+from gateway.planner.steps import Step
+
+__all__ = ["resolve_conflicts"]
+
+
+def _flatten(
+    sel: SelSet, prefix: tuple[str, ...], out: list[tuple[tuple[str, ...], SelField]]
+) -> None:
+    """Fields reachable through fragments only, with their ``... on T`` path prefix."""
+    for item in sel.items.values():
+        if isinstance(item, SelFrag):
+            step = (f"... on {item.type_condition}",) if item.type_condition else ()
+            _flatten(item.sub, prefix + step, out)
+        else:
+            out.append((prefix, item))
+
+
+def _resolve(sel: SelSet, path: tuple[str, ...], step: Step) -> None:
+    fields: list[tuple[tuple[str, ...], SelField]] = []
+    _flatten(sel, (), fields)
+    seen: dict[str, str] = {}
+    taken = {f.key for _, f in fields}
+    for frags, f in fields:
+        first = seen.setdefault(f.key, f.type_text)
+        if first != f.type_text and f.type_text and frags:
+            original = f.key
+            n = 0
+            while f"_qp{n}_{original}" in taken:
+                n += 1
+            f.key = f"_qp{n}_{original}"
+            taken.add(f.key)
+            step.output_rewrites.append(RenameKey((*path, *frags, f.key), original))
+    for frags, f in fields:
+        if f.sub is not None:
+            _resolve(f.sub, (*path, *frags, f.key), step)
+
+
+def resolve_conflicts(step: Step) -> None:
+    """Alias conflicting keys in ``step``'s selection and record the renames."""
+    _resolve(step.selection, (), step)
