@@ -36,9 +36,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -281,7 +283,7 @@ class Runner:
 
 
 @asynccontextmanager
-async def served(url: str, *, concurrency: int) -> AsyncIterator[str]:
+async def served(url: str, *, concurrency: int) -> AsyncIterator[tuple[str, int]]:
     """``events-service serve`` (uvicorn, one worker) on a free loopback port."""
     port = free_port()
     env = {
@@ -306,13 +308,50 @@ async def served(url: str, *, concurrency: int) -> AsyncIterator[str]:
                 await asyncio.sleep(0.1)
             else:
                 raise RuntimeError("events-service did not become ready")
-        yield base_url
+        yield base_url, process.pid
     finally:
         process.terminate()
         await process.wait()
 
 
-async def run(args: argparse.Namespace, url: str) -> None:
+class CpuMeter:
+    """CPU seconds spent by the service process and by the PostgreSQL server's processes:
+    a per-mutation cost that does not depend on how busy the shared machine is."""
+
+    def __init__(self, service_pid: int, pg_data_dir: Path | None) -> None:
+        self.service = psutil.Process(service_pid)
+        self.postmaster: psutil.Process | None = None
+        if pg_data_dir is not None:
+            pid = int((pg_data_dir / "postmaster.pid").read_text().split()[0])
+            self.postmaster = psutil.Process(pid)
+        self._start: dict[int, float] = {}
+
+    def _postgres(self) -> dict[int, float]:
+        if self.postmaster is None:
+            return {}
+        seen = {}
+        for process in [self.postmaster, *self.postmaster.children()]:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                seen[process.pid] = times.user + times.system
+        return seen
+
+    def _service(self) -> float:
+        times = self.service.cpu_times()
+        return times.user + times.system
+
+    def start(self) -> None:
+        self._start = {**self._postgres(), -1: self._service()}
+
+    def stop(self) -> tuple[float, float | None]:
+        service = self._service() - self._start[-1]
+        if self.postmaster is None:
+            return service, None
+        now = self._postgres()
+        return service, sum(cpu - self._start.get(pid, 0.0) for pid, cpu in now.items())
+
+
+async def run(args: argparse.Namespace, url: str, pg_data_dir: Path | None) -> None:
     settings = Settings(
         env="test", database_url=url, app_secret=SecretStr(secrets.token_hex(32)),
         db_pool_size=args.concurrency, db_max_overflow=0,
@@ -331,7 +370,7 @@ async def run(args: argparse.Namespace, url: str) -> None:
             )
         rng = random.Random(args.seed)
         async with (
-            served(url, concurrency=args.concurrency) as base_url,
+            served(url, concurrency=args.concurrency) as (base_url, service_pid),
             httpx.AsyncClient(base_url=base_url, timeout=120,
                               limits=httpx.Limits(max_connections=args.concurrency)) as http,
         ):  # fmt: skip
@@ -340,9 +379,12 @@ async def run(args: argparse.Namespace, url: str) -> None:
             log("queries with the indexes ...")
             indexed = await runner.suite("indexed", args.samples)
             log(f"saveEvent for {args.save_seconds}s with {args.concurrency} clients ...")
+            meter = CpuMeter(service_pid, pg_data_dir)
+            meter.start()
             saved, elapsed = await runner.save_throughput(
                 concurrency=args.concurrency, seconds=args.save_seconds
             )
+            service_cpu, postgres_cpu = meter.stop()
             log("dropping the secondary indexes ...")
             await drop_indexes(engine)
             log("queries without the indexes ...")
@@ -367,6 +409,9 @@ async def run(args: argparse.Namespace, url: str) -> None:
         "",
         f"saveEvent: {saved} in {elapsed:.1f}s = {saved / elapsed:.0f} mutations/s "
         f"({args.concurrency} concurrent HTTP clients, one uvicorn worker, with all indexes)",
+        f"saveEvent CPU per mutation: service {service_cpu / saved * 1000:.1f} ms"
+        + (f", PostgreSQL {postgres_cpu / saved * 1000:.1f} ms" if postgres_cpu is not None else "")
+        + f" -> CPU-bound ceiling about {saved / service_cpu:.0f}/s per uvicorn worker",
     ]
     print("\n".join(out))
 
@@ -385,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.database_url:
         name = make_url(args.database_url).database or "events_bench"
         url = asyncio.run(fresh_database(server_url_of(args.database_url), name))
-        asyncio.run(run(args, url))
+        asyncio.run(run(args, url, None))
         return 0
     # Stopped from outside (SIGTERM): unwind, so the embedded server is stopped and deleted.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -394,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
     server.start()
     try:
         url = asyncio.run(fresh_database(server.url, "events_bench"))
-        asyncio.run(run(args, url))
+        asyncio.run(run(args, url, server.data_dir))
     finally:
         server.destroy()
     return 0
