@@ -73,21 +73,30 @@ def _check_names(subgraphs: Sequence[SubgraphSource]) -> list[CompositionError]:
     return errors
 
 
-def _read(subgraphs: Sequence[SubgraphSource]) -> tuple[list[Input], list[CompositionError]]:
-    """Read and check every subgraph alone, in name order."""
+def _read(
+    subgraphs: Sequence[SubgraphSource],
+) -> tuple[list[Input], list[CompositionError], list[CompositionError]]:
+    """Read and check every subgraph alone, in name order.
+
+    Returns the inputs, the errors, and the errors Apollo reports with the merge ones.
+    Like Apollo, a subgraph that is not valid GraphQL gets no federation checks.
+    """
     errors: list[CompositionError] = []
+    late: list[CompositionError] = []
     inputs: list[Input] = []
     enum_names = graph_enum_names(sorted(s.name for s in subgraphs))
     for source in sorted(subgraphs, key=lambda s: s.name):
         subgraph, problems = build_subgraph(source)
+        if subgraph is not None:
+            problems += check_references(subgraph)
         errors.extend(problems)
-        if subgraph is None:
+        if subgraph is None or any(p.code == "INVALID_GRAPHQL" for p in problems):
             continue
-        errors.extend(check_references(subgraph))
-        found, usage = validate_subgraph(subgraph)
+        found, later, usage = validate_subgraph(subgraph)
         errors.extend(found)
+        late.extend(later)
         inputs.append(Input(subgraph, usage, enum_names[source.name]))
-    return inputs, errors
+    return inputs, errors, late
 
 
 def _features(supergraph: Supergraph, subgraphs: list[Subgraph]) -> None:
@@ -105,10 +114,11 @@ def compose(subgraphs: Sequence[SubgraphSource]) -> CompositionResult:
     errors = _check_names(subgraphs)
     if errors:
         return _fail(errors)
-    inputs, errors = _read(subgraphs)
+    inputs, errors, late = _read(subgraphs)
     if errors:
         return _fail(errors)
     supergraph, report = merge_subgraphs(inputs)
+    report.errors[:0] = late
     _features(supergraph, [i.subgraph for i in inputs])
     _merge_directives(supergraph, [i.subgraph for i in inputs], report)
     if not any(t.fields for n, t in supergraph.types.items() if n == "Query"):

@@ -28,6 +28,8 @@ _BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
 
 def parse_fieldset(text: str) -> SelectionSetNode:
     """Parse `text` as a selection set; raises `GraphQLError` on bad syntax."""
+    if not text.strip():
+        raise GraphQLError("a field set cannot be empty")
     document = parse("{" + text + "}", no_location=True)
     operation = document.definitions[0]
     if len(document.definitions) != 1 or not isinstance(operation, OperationDefinitionNode):

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from graphql import DocumentNode, ListValueNode, ObjectValueNode, StringValueNode, ValueNode
 from graphql.language import SchemaDefinitionNode, SchemaExtensionNode
 
-__all__ = ["FEDERATION_DIRECTIVES", "FEDERATION_TYPES", "Link", "LinkInfo", "read_links"]
+__all__ = [
+    "FEDERATION_1_DIRECTIVES",
+    "FEDERATION_DIRECTIVES",
+    "FEDERATION_TYPES",
+    "Link",
+    "LinkInfo",
+    "read_links",
+]
 
 FEDERATION_URL = re.compile(r"^https://specs\.apollo\.dev/federation/v2\.(\d+)$")
 LINK_URL = re.compile(r"^https://specs\.apollo\.dev/link/v1\.\d+$")
@@ -39,6 +46,15 @@ FEDERATION_DIRECTIVES: dict[str, int] = {
     "cost": 9,
     "listSize": 9,
 }
+FEDERATION_1_DIRECTIVES = (
+    "key",
+    "requires",
+    "provides",
+    "external",
+    "extends",
+    "tag",
+    "inaccessible",
+)
 FEDERATION_TYPES: dict[str, int] = {
     "FieldSet": 0,
     "Scope": 5,
@@ -114,7 +130,7 @@ def read_links(document: DocumentNode) -> LinkInfo:
     common_types = {"_Any", "_Entity", "_Service", "_FieldSet", "link__Import", "link__Purpose"}
     if federation is None:
         # Federation 1: bare names, no link.
-        info.directives = {name: name for name in FEDERATION_DIRECTIVES}
+        info.directives = {name: name for name in FEDERATION_1_DIRECTIVES}
         info.internal_types = common_types | {"FieldSet"}
         return info
     match = FEDERATION_URL.match(federation.url)

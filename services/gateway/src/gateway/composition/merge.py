@@ -195,7 +195,7 @@ class _Merger:
         all_equal = len({str(s.field.type) for s in fsources}) == 1
         for s in fsources:
             origin = s.field.override
-            if origin is None:
+            if origin is None or origin == s.subgraph:  # from itself: reported by validation
                 continue
             if origin not in names:
                 # Apollo ignores an @override whose source subgraph does not exist.

@@ -82,6 +82,12 @@ class _Checker:
     lost: set[tuple[str, str, int]] = field(default_factory=set)  # overridden away
     closures: dict[Node, list[Node]] = field(default_factory=dict)
     candidates: dict[frozenset[Node], list[Node]] = field(default_factory=dict)
+    computing: set[Node] = field(default_factory=set)
+
+    @property
+    def query_root(self) -> str | None:
+        root = self.schema.query_type
+        return root.name if root else None
 
     def typedef(self, node: Node) -> TypeDef | None:
         return self.inputs[node.graph].subgraph.types.get(node.type)
@@ -143,10 +149,12 @@ class _Checker:
         )
 
     def key_jumps(self, node: Node) -> list[Node]:
-        out: list[Node] = []
         here = self.typedef(node)
         if here is None:
-            return out
+            return []
+        if node.type == self.query_root:  # any subgraph's query root can be re-entered
+            return [Node(node.type, n) for n in range(len(self.inputs)) if n != node.graph]
+        out: list[Node] = []
         sources = [node.type]
         # An object may jump to a subgraph that only knows its interface as an @interfaceObject.
         sources += self.implemented_by(node.type)
@@ -178,6 +186,9 @@ class _Checker:
         cached = self.closures.get(start)
         if cached is not None:
             return cached
+        if start in self.computing:  # a key condition needs this very closure: no jump
+            return [start]
+        self.computing.add(start)
         seen = {start}
         order = [start]
         queue = deque([start])
@@ -187,6 +198,7 @@ class _Checker:
                     seen.add(nxt)
                     order.append(nxt)
                     queue.append(nxt)
+        self.computing.discard(start)
         self.closures[start] = order
         return order
 

@@ -44,6 +44,7 @@ from graphql import (
     visit,
 )
 
+from .directive_usage import directive_problems
 from .errors import CompositionError, Location
 from .fieldset import top_level_fields
 from .links import FEDERATION_DIRECTIVES, LinkInfo, read_links
@@ -204,24 +205,10 @@ def build_subgraph(source: SubgraphSource) -> tuple[Subgraph | None, list[Compos
         builder.error("INVALID_LINK_DIRECTIVE_USAGE", problem)
     subgraph = Subgraph(source.name, source.url, links.fed2)
     _read_directive_definitions(builder, document, subgraph)
-    if links.fed2:
-        _check_unknown_directives(builder, document)
-    for node in document.definitions:
-        kind = _KINDS.get(type(node))
-        if kind is None:
-            continue
-        name = node.name.value  # type: ignore[attr-defined]
-        if _is_internal(links, name):
-            continue
-        name = builder.rename.get(name, name)
-        typedef = subgraph.types.get(name)
-        if typedef is None:
-            typedef = TypeDef(kind, name, loc=builder.loc(node), extension=True)
-            subgraph.types[name] = typedef
-        elif typedef.kind != kind:
-            builder.error("INVALID_GRAPHQL", f'Type "{name}" is defined with two kinds.', node)
-            continue
-        _read_type(builder, node, typedef)
+    _check_unknown_directives(builder, document)
+    for code, message, application in directive_problems(document, links.directives):
+        builder.error(code, message, application)
+    _read_types(builder, document, subgraph)
     for op, root in ROOT_NAMES.items():
         if root in subgraph.types:
             subgraph.roots[op] = root
@@ -236,6 +223,31 @@ def build_subgraph(source: SubgraphSource) -> tuple[Subgraph | None, list[Compos
     return subgraph, builder.errors
 
 
+def _read_types(b: _Builder, document: DocumentNode, subgraph: Subgraph) -> None:
+    defined: set[str] = set()
+    for node in document.definitions:
+        kind = _KINDS.get(type(node))
+        if kind is None:
+            continue
+        name = node.name.value  # type: ignore[attr-defined]
+        if _is_internal(b.links, name):
+            continue
+        name = b.rename.get(name, name)
+        if not isinstance(node, _EXTENSIONS):
+            if name in defined:
+                b.error("INVALID_GRAPHQL", f'There can be only one type named "{name}".', node)
+                continue
+            defined.add(name)
+        typedef = subgraph.types.get(name)
+        if typedef is None:
+            typedef = TypeDef(kind, name, loc=b.loc(node), extension=True)
+            subgraph.types[name] = typedef
+        elif typedef.kind != kind:
+            b.error("INVALID_GRAPHQL", f'Type "{name}" is defined with two kinds.', node)
+            continue
+        _read_type(b, node, typedef)
+
+
 class _DirectiveUses(Visitor):
     def __init__(self) -> None:
         super().__init__()
@@ -246,7 +258,7 @@ class _DirectiveUses(Visitor):
 
 
 def _check_unknown_directives(b: _Builder, document: DocumentNode) -> None:
-    """A Federation 2 subgraph must import (or define) every directive it applies."""
+    """Every applied directive must be imported (Federation 2), known or defined."""
     defined = {d.name.value for d in document.definitions if isinstance(d, DirectiveDefinitionNode)}
     known = defined | set(b.links.directives) | BUILTIN_DIRECTIVES | {"link"}
     uses = _DirectiveUses()
@@ -257,8 +269,10 @@ def _check_unknown_directives(b: _Builder, document: DocumentNode) -> None:
         if name not in known and name not in reported:
             reported.add(name)
             hint = ""
-            if name in FEDERATION_DIRECTIVES:
+            if name in FEDERATION_DIRECTIVES and b.links.fed2:
                 hint = f' If you meant the "@{name}" federation directive, import it in the @link.'
+            elif name in FEDERATION_DIRECTIVES:
+                hint = " Federation 2 directives need a @link to the federation 2 specification."
             b.error("INVALID_GRAPHQL", f'Unknown directive "@{name}".{hint}', node)
 
 

@@ -26,13 +26,13 @@ class SubgraphUsage:
 class _Checker:
     subgraph: Subgraph
     errors: list[CompositionError] = field(default_factory=list)
+    late: list[CompositionError] = field(default_factory=list)  # reported with merge errors
     usage: SubgraphUsage = field(default_factory=SubgraphUsage)
 
-    def error(self, code: str, message: str, loc: Location | None) -> None:
+    def error(self, code: str, message: str, loc: Location | None, *, late: bool = False) -> None:
         name = self.subgraph.name
-        self.errors.append(
-            CompositionError(code, f"[{name}] {message}", (name,), (loc,) if loc else ())
-        )
+        error = CompositionError(code, f"[{name}] {message}", (name,), (loc,) if loc else ())
+        (self.late if late else self.errors).append(error)
 
     def fieldset(
         self,
@@ -68,7 +68,10 @@ class _Checker:
         return check
 
 
-def validate_subgraph(subgraph: Subgraph) -> tuple[list[CompositionError], SubgraphUsage]:
+def validate_subgraph(
+    subgraph: Subgraph,
+) -> tuple[list[CompositionError], list[CompositionError], SubgraphUsage]:
+    """Errors, errors Apollo only finds while merging (@override), and what fields are used."""
     checker = _Checker(subgraph)
     for typedef in subgraph.types.values():
         _check_keys(checker, typedef)
@@ -77,10 +80,11 @@ def validate_subgraph(subgraph: Subgraph) -> tuple[list[CompositionError], Subgr
             _check_requires(checker, typedef, fdef)
             _check_provides(checker, typedef, fdef)
             _check_override(checker, typedef, fdef)
+            _check_list_size(checker, typedef, fdef)
     _check_interface_keys(checker)
     if subgraph.fed2:
         _check_external_unused(checker)
-    return checker.errors, checker.usage
+    return checker.errors, checker.late, checker.usage
 
 
 def _check_keys(c: _Checker, typedef: TypeDef) -> None:
@@ -159,6 +163,19 @@ def _check_provides(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
                 )
 
 
+def _check_list_size(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
+    size = next((a for a in fdef.applied if a.name == "listSize"), None)
+    if size is None or size.arg("sizedFields") is not None:
+        return
+    inner = fdef.type.inner() if fdef.type.kind == "non_null" else fdef.type
+    if inner.kind != "list":
+        c.error(
+            "LIST_SIZE_APPLIED_TO_NON_LIST",
+            f'"{typedef.name}.{fdef.name}" is not a list',
+            fdef.loc,
+        )
+
+
 def _check_override(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
     coord = f"{typedef.name}.{fdef.name}"
     if fdef.override is None:
@@ -169,6 +186,7 @@ def _check_override(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
             f'Source and destination subgraphs "{c.subgraph.name}" are the same for '
             f'overridden field "{coord}"',
             fdef.loc,
+            late=True,
         )
     if fdef.external:
         c.error(
@@ -177,6 +195,7 @@ def _check_override(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
             f'"{c.subgraph.name}" since "{coord}" on "{c.subgraph.name}" is marked with '
             'directive "@external"',
             fdef.loc,
+            late=True,
         )
 
 

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .errors import CompositionError, Location
-from .model import Subgraph
+from .model import Subgraph, TypeDef
 
 __all__ = ["BUILTIN_SCALARS", "check_references"]
 
 BUILTIN_SCALARS = frozenset({"String", "Int", "Float", "Boolean", "ID"})
+
+
+Report = Callable[[str, Location | None], None]
+
+
+def _kind(subgraph: Subgraph, name: str) -> str:
+    return "scalar" if name in BUILTIN_SCALARS else getattr(subgraph.types.get(name), "kind", "")
+
+
+def _check_positions(subgraph: Subgraph, t: TypeDef, error: Report) -> None:
+    """Fields return output types; arguments and input fields take input types."""
+    for f in t.fields.values():
+        if _kind(subgraph, f.type.base) == "input":
+            error(f'The type of "{t.name}.{f.name}" must be Output Type but got "{f.type}".', f.loc)
+        for a in f.args.values():
+            if _kind(subgraph, a.type.base) in ("object", "interface", "union"):
+                error(
+                    f'The type of "{t.name}.{f.name}({a.name}:)" must be Input Type but got '
+                    f'"{a.type}".',
+                    a.loc,
+                )
+    for v in t.input_fields.values():
+        if _kind(subgraph, v.type.base) in ("object", "interface", "union"):
+            error(f'The type of "{t.name}.{v.name}" must be Input Type but got "{v.type}".', v.loc)
 
 
 def check_references(subgraph: Subgraph) -> list[CompositionError]:
@@ -32,6 +58,7 @@ def check_references(subgraph: Subgraph) -> list[CompositionError]:
         for name, loc in refs:
             if name not in known:
                 error(f'Unknown type "{name}".', loc)
+        _check_positions(subgraph, t, error)
         for iface_name in t.interfaces:
             iface = subgraph.types.get(iface_name)
             if iface is None:
