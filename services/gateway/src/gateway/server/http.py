@@ -39,6 +39,7 @@ class GraphQLRequest:
     query: str
     operation_name: str | None
     variables: dict[str, Any] | None
+    extensions: dict[str, Any] | None = None  # checked, kept for APQ/trusted documents
 
 
 def negotiate(accept: str | None) -> str:
@@ -94,7 +95,7 @@ def _from_mapping(params: Mapping[str, Any], *, variables_json: bool) -> GraphQL
         extensions = _json_param("extensions", extensions)
     if extensions is not None and not isinstance(extensions, dict):
         raise MalformedRequestError("'extensions' must be an object.")
-    return GraphQLRequest(query, name or None, variables)
+    return GraphQLRequest(query, name or None, variables, extensions)
 
 
 def _json_param(name: str, text: str) -> Any:

@@ -34,10 +34,11 @@ _JSON_HEADERS = {
 
 @dataclass(frozen=True, slots=True)
 class RawResponse:
-    """What a (possibly shared) subgraph request produced: status and body bytes."""
+    """What a (possibly shared) subgraph request produced: status, body bytes, headers."""
 
     status: int
     content: bytes
+    headers: tuple[tuple[str, str], ...] = ()  # response headers (for cache-control merging)
 
 
 def build_client(settings: Settings) -> httpx.AsyncClient:
@@ -144,7 +145,9 @@ class Transport:
                     url, content=body, headers=dict(headers) if headers else None, timeout=timeout
                 )
             outcome = "ok"
-            return RawResponse(response.status_code, response.content)
+            return RawResponse(
+                response.status_code, response.content, tuple(response.headers.items())
+            )
         except (httpx.TimeoutException, TimeoutError) as exc:
             outcome = "timeout"
             raise SubgraphTimeoutError(graph, f"Request to subgraph '{graph}' timed out.") from exc
