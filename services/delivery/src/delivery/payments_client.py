@@ -19,7 +19,7 @@ import httpx
 
 from servicekit.errors import DependencyUnavailable, Unauthenticated
 
-__all__ = ["PaymentInfo", "PaymentsClient"]
+__all__ = ["PaymentInfo", "PaymentsClient", "parse_answer"]
 
 _log = logging.getLogger("delivery.payments")
 
@@ -72,7 +72,7 @@ class PaymentsClient:
         except (TimeoutError, httpx.HTTPError, ValueError) as err:
             _log.warning("payments lookup failed", extra={"error": type(err).__name__})
             raise DependencyUnavailable("the payments service did not answer") from err
-        return _parse(document, payment_id=payment_id, status_code=response.status_code)
+        return parse_answer(document, payment_id=payment_id, status_code=response.status_code)
 
 
 def _unavailable(reason: str) -> DependencyUnavailable:
@@ -80,7 +80,8 @@ def _unavailable(reason: str) -> DependencyUnavailable:
     return DependencyUnavailable("the payments service gave an unusable answer")
 
 
-def _parse(document: Any, *, payment_id: str, status_code: int) -> PaymentInfo | None:
+def parse_answer(document: Any, *, payment_id: str, status_code: int) -> PaymentInfo | None:
+    """The payment in payments' answer; None only for an explicit NOT_FOUND/FORBIDDEN."""
     if not isinstance(document, dict):
         raise _unavailable(f"HTTP {status_code}, not a GraphQL response")
     errors = document.get("errors") or []
@@ -93,9 +94,8 @@ def _parse(document: Any, *, payment_id: str, status_code: int) -> PaymentInfo |
     entities = data.get("_entities") if isinstance(data, dict) else None
     entity = entities[0] if isinstance(entities, list) and len(entities) == 1 else None
     if entity is None:
-        if errors and codes <= _ABSENT_CODES:
-            return None
-        if not errors and isinstance(entities, list):
+        # Only payments' explicit "no such payment (for you)" counts as absent.
+        if isinstance(entities, list) and len(entities) == 1 and errors and codes <= _ABSENT_CODES:
             return None
         raise _unavailable(f"HTTP {status_code}, codes {sorted(map(str, codes))}")
     if not isinstance(entity, dict) or str(entity.get("id")) != payment_id:
