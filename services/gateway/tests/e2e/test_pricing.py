@@ -92,3 +92,19 @@ async def test_an_overridden_field_under_a_label_that_is_off() -> None:
         counts = calls(gw)
     assert result == {"data": {"items": [{"name": "Pen", "stock": 1}, {"name": "Ink", "stock": 2}]}}
     assert counts == {"items": 1}
+
+
+async def test_variables_in_nested_inputs_and_shared_by_root_and_entity_fetches(
+    gw: GatewayClient,
+) -> None:
+    query = """
+    query($ids: [ID!], $c: String!) {
+      itemsBy(filter: {ids: $ids, currency: $c}) { name price(currency: $c) }
+    }"""
+    result = await gw.query(query, {"ids": ["i2"], "c": "EUR"})
+    assert result == {"data": {"itemsBy": [{"name": "Ink", "price": 9.0}]}}
+    root = gw.subgraphs["items"].requests[0]
+    entity = gw.subgraphs["prices"].requests[0]
+    assert root["variables"] == {"ids": ["i2"], "c": "EUR"}
+    assert entity["variables"]["c"] == "EUR"
+    assert "ids" not in entity["variables"]

@@ -174,3 +174,20 @@ async def test_mutations_run_in_document_order_across_subgraphs() -> None:
     }
     # The review's author is read from accounts after the first rename, before the second.
     assert journal == ["accounts", "reviews", "accounts", "accounts"]
+
+
+async def test_consecutive_mutations_to_one_subgraph_share_one_fetch() -> None:
+    journal: list[str] = []
+    async with running_gateway(SHOP_SUPERGRAPH, shop_subgraphs(journal)) as gw:
+        result = await gw.query(
+            """mutation {
+              a: rename(id: "u1", name: "A") { name }
+              b: rename(id: "u1", name: "B") { name }
+              r: addReview(upc: "1", body: "later") { body }
+            }"""
+        )
+        accounts_ops = gw.subgraphs["accounts"].operations()
+    assert result == {"data": {"a": {"name": "A"}, "b": {"name": "B"}, "r": {"body": "later"}}}
+    assert journal == ["accounts", "reviews"]
+    assert len(accounts_ops) == 1
+    assert accounts_ops[0].startswith("mutation")

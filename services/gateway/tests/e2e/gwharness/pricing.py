@@ -26,6 +26,12 @@ type Query
   @join__type(graph: TAX)
 {
   items: [Item!]! @join__field(graph: ITEMS)
+  itemsBy(filter: ItemFilter!): [Item!]! @join__field(graph: ITEMS)
+}
+
+input ItemFilter @join__type(graph: ITEMS) {
+  ids: [ID!]
+  currency: String
 }
 
 type Item
@@ -60,9 +66,17 @@ def items() -> Subgraph:
         "items",
         """
         type Item @key(fields: "id") { id: ID! name: String stock: Int }
-        type Query { items: [Item!]! }
+        input ItemFilter { ids: [ID!] currency: String }
+        type Query { items: [Item!]!  itemsBy(filter: ItemFilter!): [Item!]! }
         """,
-        resolvers={"Query": {"items": lambda _p: ITEMS}},
+        resolvers={
+            "Query": {
+                "items": lambda _p: ITEMS,
+                "itemsBy": lambda _p, filter: [
+                    i for i in ITEMS if filter.get("ids") is None or i["id"] in filter["ids"]
+                ],
+            }
+        },
         entities={"Item": lambda r: next(i for i in ITEMS if i["id"] == r["id"])},
     )
 
