@@ -209,6 +209,7 @@ class _Merger:
                 continue
             target = by_name.get(origin)
             if target is None:
+                s.field.override_label = None  # nothing to migrate progressively
                 self.report.hint(
                     "OVERRIDE_DIRECTIVE_CAN_BE_REMOVED",
                     f'Field "{coord}" on subgraph "{s.subgraph}" no longer exists in the from '

@@ -85,9 +85,9 @@ class _Checker:
     computing: set[Node] = field(default_factory=set)
 
     @property
-    def query_root(self) -> str | None:
-        root = self.schema.query_type
-        return root.name if root else None
+    def roots(self) -> set[str]:
+        s = self.schema
+        return {t.name for t in (s.query_type, s.mutation_type, s.subscription_type) if t}
 
     def typedef(self, node: Node) -> TypeDef | None:
         return self.inputs[node.graph].subgraph.types.get(node.type)
@@ -152,7 +152,7 @@ class _Checker:
         here = self.typedef(node)
         if here is None:
             return []
-        if node.type == self.query_root:  # any subgraph's query root can be re-entered
+        if node.type in self.roots:  # any subgraph's root type can be re-entered
             return [Node(node.type, n) for n in range(len(self.inputs)) if n != node.graph]
         out: list[Node] = []
         sources = [node.type]

@@ -153,7 +153,7 @@ def _check_provides(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
             target = c.subgraph.types[owner].fields[name]
             if target.external:
                 c.usage.provided.add((owner, name))
-            elif c.subgraph.fed2 and (owner, name) not in c.usage.key_fields:
+            elif c.subgraph.fed2:
                 c.error(
                     "PROVIDES_FIELDS_MISSING_EXTERNAL",
                     f'On field "{coord}", for @provides(fields: "{fdef.provides}"): '

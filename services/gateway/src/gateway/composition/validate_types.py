@@ -36,6 +36,26 @@ def _check_positions(subgraph: Subgraph, t: TypeDef, error: Report) -> None:
             error(f'The type of "{t.name}.{v.name}" must be Input Type but got "{v.type}".', v.loc)
 
 
+def _check_implementations(subgraph: Subgraph, t: TypeDef, error: Report) -> None:
+    for iface_name in t.interfaces:
+        iface = subgraph.types.get(iface_name)
+        if iface is None:
+            continue
+        if iface.kind != "interface":
+            error(
+                f'Type "{t.name}" can only implement interfaces, and "{iface_name}" is not one.',
+                t.loc,
+            )
+            continue
+        for fname in iface.fields:
+            if fname not in t.fields:
+                error(
+                    f'Interface field "{iface_name}.{fname}" expected but type "{t.name}" '
+                    "does not provide it.",
+                    t.loc,
+                )
+
+
 def check_references(subgraph: Subgraph) -> list[CompositionError]:
     errors: list[CompositionError] = []
     known = set(subgraph.types) | BUILTIN_SCALARS
@@ -51,6 +71,8 @@ def check_references(subgraph: Subgraph) -> list[CompositionError]:
         )
 
     for t in subgraph.types.values():
+        if t.name in BUILTIN_SCALARS and t.kind != "scalar":
+            error(f'Built-in scalar "{t.name}" cannot be redefined as another kind of type.', t.loc)
         refs = [(f.type.base, f.loc) for f in t.fields.values()]
         refs += [(a.type.base, a.loc) for f in t.fields.values() for a in f.args.values()]
         refs += [(v.type.base, v.loc) for v in t.input_fields.values()]
@@ -59,24 +81,7 @@ def check_references(subgraph: Subgraph) -> list[CompositionError]:
             if name not in known:
                 error(f'Unknown type "{name}".', loc)
         _check_positions(subgraph, t, error)
-        for iface_name in t.interfaces:
-            iface = subgraph.types.get(iface_name)
-            if iface is None:
-                continue
-            if iface.kind != "interface":
-                error(
-                    f'Type "{t.name}" can only implement interfaces, and "{iface_name}" is not '
-                    "one.",
-                    t.loc,
-                )
-                continue
-            for fname in iface.fields:
-                if fname not in t.fields:
-                    error(
-                        f'Interface field "{iface_name}.{fname}" expected but type "{t.name}" '
-                        "does not provide it.",
-                        t.loc,
-                    )
+        _check_implementations(subgraph, t, error)
         if t.kind == "union":
             for member in t.members:
                 target = subgraph.types.get(member)
