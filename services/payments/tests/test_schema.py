@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from payments.schema import create_schema
-from payments.testing import GraphQLClient, settings_for
+from payments.testing import GraphQLClient, payments_client, settings_for, token
 from servicekit.graphql import subgraph_sdl
 
 SCHEMA_FILE = Path(__file__).parents[1] / "schema.graphql"
@@ -33,3 +35,26 @@ async def test_the_served_sdl_carries_key_and_auth_directives(client: GraphQLCli
         line = next(line for line in sdl.splitlines() if line.strip().startswith(mutation))
         assert line.endswith('@requiresScopes(scopes: [["payments:write"]])'), line
     assert "federation/v2.11" in sdl
+
+
+async def test_cached_validation_still_rejects_a_repeated_invalid_operation(
+    client: GraphQLClient,
+) -> None:
+    for _ in range(2):
+        result = await client.run("{ payment(id: 1) { nope } }")
+        assert result.data is None
+        assert result.codes == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+async def test_the_depth_limit_holds_for_repeated_operations(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    shallow = "{ payments { pageInfo { hasNextPage } } }"
+    deep = "{ payments { edges { node { id } } } }"
+    async with payments_client(settings_for(max_query_depth=2), sessionmaker=sessions) as graphql:
+        graphql.default_token = token("alice@example.com")
+        for _ in range(2):
+            assert not (await graphql.run(shallow)).errors
+            refused = await graphql.run(deep)
+            assert refused.data is None
+            assert refused.codes == ["GRAPHQL_VALIDATION_FAILED"]
