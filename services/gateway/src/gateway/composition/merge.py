@@ -65,6 +65,7 @@ class _Merger:
             [(i.graph, i.subgraph.name, i.subgraph.url) for i in inputs], roots
         )
         self.implementations: dict[str, set[str]] = {}
+        self.dangling: set[tuple[str, str]] = set()  # (coordinate, subgraph): unknown @override
         self.members: dict[str, set[str]] = {}
         for i in inputs:
             for t in i.subgraph.types.values():
@@ -170,6 +171,7 @@ class _Merger:
                 fsources,
                 graphs_with_parent=graphs,
                 overridden=overridden,
+                dangling={sg for c, sg in self.dangling if c == coord},
                 is_subtype=self.is_subtype,
                 report=self.report,
             )
@@ -198,8 +200,10 @@ class _Merger:
             if origin is None or origin == s.subgraph:  # from itself: reported by validation
                 continue
             if origin not in names:
-                # Apollo ignores an @override whose source subgraph does not exist.
-                s.field.override = s.field.override_label = None
+                # An unknown source overrides nothing: kept for the record, never a reason
+                # for a join by itself (like Apollo).
+                s.field.override_label = None
+                self.dangling.add((coord, s.subgraph))
                 self.report.hint(
                     "FROM_SUBGRAPH_DOES_NOT_EXIST",
                     f'Source subgraph "{origin}" for field "{coord}" on subgraph "{s.subgraph}" '

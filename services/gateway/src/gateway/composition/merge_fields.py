@@ -163,6 +163,7 @@ def merge_field(
     *,
     graphs_with_parent: Sequence[str],
     overridden: dict[str, JoinField | None],
+    dangling: set[str],
     is_subtype: IsSubtype,
     report: Reporter,
 ) -> SuperField:
@@ -208,7 +209,8 @@ def merge_field(
     needs_join = (
         not all_equal
         or bool(overridden)
-        or any(f.external or f.requires or f.provides or f.override for f in fields)
+        or any(f.external or f.requires or f.provides for f in fields)
+        or any(s.field.override and s.subgraph not in dangling for s in sources)
         or any(g not in by_graph for g in graphs_with_parent)
     )
     if needs_join:

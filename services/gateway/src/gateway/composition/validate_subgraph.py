@@ -114,6 +114,11 @@ def _check_requires(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
         fdef.loc,
         is_key=False,
     )
+    if not c.subgraph.fed2 and not any(
+        c.subgraph.types[o].fields[n].external for o, n in check.top
+    ):
+        # Federation 1 tolerated a @requires of local fields; Apollo's upgrade drops it.
+        fdef.requires = None
     if c.subgraph.fed2:
         # Only the first level must be external: what is below comes with it.
         for owner, name in check.top:
