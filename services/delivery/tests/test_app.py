@@ -13,10 +13,8 @@ from servicekit.settings import ConfigurationError
 async def test_probes_and_metrics_answer_on_an_engine_backed_app(
     database_url: str, payments_app: ASGIApp
 ) -> None:
-    settings = make_settings(database_url=database_url)
-    async with running_delivery(
-        settings, payments_app=payments_app, purge_idempotency_keys=True
-    ) as gql:
+    settings = make_settings(database_url=database_url, idempotency_purge_interval_seconds=60)
+    async with running_delivery(settings, payments_app=payments_app) as gql:
         client = gql.client
         assert (await client.get("/healthz")).status_code == 200
         ready = await client.get("/readyz")

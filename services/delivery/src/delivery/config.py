@@ -32,5 +32,9 @@ class Settings(ServiceSettings):
     # How many rows one rotation transaction re-encrypts.
     rotation_batch_size: int = Field(default=500, ge=1, le=10_000)
 
-    # How long a mutation's idempotency key answers with its first outcome.
-    idempotency_retention_hours: float = Field(default=24.0, gt=0)
+    # Idempotency keys (as payments): how long a key answers with its first outcome, how
+    # long a duplicate waits for the in-flight first request, how often expired keys are
+    # purged in the background (0 disables the purge task).
+    idempotency_retention_seconds: int = Field(default=86_400, ge=1)
+    idempotency_wait_seconds: float = Field(default=10.0, gt=0, le=60)
+    idempotency_purge_interval_seconds: float = Field(default=300.0, ge=0)

@@ -29,7 +29,6 @@ def create_app(
     *,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     http_transport: httpx.AsyncBaseTransport | None = None,
-    purge_idempotency_keys: bool = True,
 ) -> FastAPI:
     """``sessionmaker`` and ``http_transport`` let tests inject an isolated database
     session and an in-process payments app."""
@@ -49,7 +48,8 @@ def create_app(
                 timeout_seconds=settings.payments_timeout_seconds,
             ),
             idempotency_table=idempotency_keys,
-            idempotency_retention=timedelta(hours=settings.idempotency_retention_hours),
+            idempotency_retention=timedelta(seconds=settings.idempotency_retention_seconds),
+            idempotency_wait_seconds=settings.idempotency_wait_seconds,
         )
         yield
 
@@ -57,8 +57,9 @@ def create_app(
         return await Context.build(request, state)
 
     resources: list[ResourceHook] = [delivery_resources]
-    if purge_idempotency_keys:
-        resources.append(purge_task(idempotency_keys))
+    if settings.idempotency_purge_interval_seconds > 0:
+        interval = settings.idempotency_purge_interval_seconds
+        resources.append(purge_task(idempotency_keys, interval_seconds=interval))
     return create_service_app(
         settings,
         schema=make_schema(settings),

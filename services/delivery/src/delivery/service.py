@@ -103,12 +103,14 @@ class DeliveryService:
         payments: PaymentsClient,
         idempotency_table: Table,
         idempotency_retention: timedelta,
+        idempotency_wait_seconds: float = 10.0,
     ) -> None:
         self._sessions = sessions
         self._cipher = cipher
         self._payments = payments
         self._table = idempotency_table
         self._retention = idempotency_retention
+        self._wait = idempotency_wait_seconds
 
     async def schedule_delivery(
         self,
@@ -252,6 +254,7 @@ class DeliveryService:
                 encode=str,
                 decode=uuid.UUID,
                 retention=self._retention,
+                wait_seconds=self._wait,
             )
         except _Transient as transient:
             raise transient.error from None

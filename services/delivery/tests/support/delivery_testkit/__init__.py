@@ -59,6 +59,8 @@ def make_settings(**overrides: Any) -> Settings:
         "payments_url": "http://payments.test/graphql",
         "payments_timeout_seconds": 30.0,  # generous: the test machine may be busy
         "database_url": None,
+        "idempotency_purge_interval_seconds": 0,
+        "log_level": "WARNING",
         **overrides,
     }
     return Settings(**values)
@@ -184,7 +186,6 @@ async def running_delivery(
     *,
     payments_app: ASGIApp | None,
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
-    purge_idempotency_keys: bool = False,
 ) -> AsyncIterator[Gql]:
     """The delivery app over ASGI; ``payments_app=None`` makes it talk real HTTP to
     ``settings.payments_url``."""
@@ -192,7 +193,6 @@ async def running_delivery(
         settings,
         sessionmaker=sessionmaker,
         http_transport=httpx.ASGITransport(app=payments_app) if payments_app else None,
-        purge_idempotency_keys=purge_idempotency_keys,
     )
     async with (
         app.router.lifespan_context(app),
