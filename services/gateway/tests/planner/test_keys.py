@@ -244,3 +244,50 @@ def test_fields_local_to_the_root_graph_need_no_jump() -> None:
         """
     ).strip()
     assert plan_text(KEYS, '{ product(upc: "1") { upc name } }') == expected
+
+
+TWO_KEYS = supergraph(
+    "a b",
+    """
+type Query @join__type(graph: A) @join__type(graph: B) {
+  product: Product @join__field(graph: A)
+}
+type Product
+  @join__type(graph: A, key: "upc")
+  @join__type(graph: B, key: "upc region { code }")
+  @join__type(graph: B, key: "sku")
+{
+  upc: String!
+  sku: String!
+  region: Region!
+  price: Int @join__field(graph: B)
+}
+type Region @join__type(graph: A) @join__type(graph: B) {
+  code: String!
+}
+""",
+)
+
+
+def test_the_cheapest_of_several_keys_is_chosen() -> None:
+    """B accepts (upc, region.code) or sku: the one-field key is sent, and only that one."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "a") {
+              {
+                product { __typename sku }
+              }
+            },
+            Flatten(path: "product") {
+              Fetch(service: "b") {
+                { ... on Product { __typename sku } } =>
+                { ... on Product { price } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(TWO_KEYS, "{ product { price } }") == expected

@@ -14,6 +14,19 @@ FETCH_COST = 1000  # a fetch dominates the cost; fields only break ties (§4.3)
 MISSING_MEMBER_COST = 5 * FETCH_COST  # a selected runtime type this graph cannot return
 
 
+def _size(sel: SelectionSetNode | None) -> int:
+    """Number of fields in a FieldSet, nested ones included."""
+    if sel is None:
+        return 0
+    total = 0
+    for s in sel.selections:
+        if isinstance(s, FieldNode):
+            total += 1 + _size(s.selection_set)
+        elif isinstance(s, InlineFragmentNode):
+            total += _size(s.selection_set)
+    return total
+
+
 class Paths:
     """Path queries for one planning run (one label set); results are memoized."""
 
@@ -65,11 +78,18 @@ class Paths:
         while frontier:
             nxt: list[tuple[Node, tuple[Edge, ...]]] = []
             for tail, chain in frontier:
+                # Per destination graph, the cheapest satisfiable key (fewest fields) wins;
+                # ties keep declaration order.
+                best: dict[str, Edge] = {}
                 for e in self.qg.key_edges(tail):
                     if e.head.graph in seen:
                         continue
                     if e.condition is not None and not self.local_ok(e.condition, tail):
                         continue
+                    prev = best.get(e.head.graph)
+                    if prev is None or _size(e.condition) < _size(prev.condition):
+                        best[e.head.graph] = e
+                for e in best.values():
                     seen.add(e.head.graph)
                     item = (e.head, (*chain, e))
                     out.append(item)
