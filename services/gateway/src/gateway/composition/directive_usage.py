@@ -151,7 +151,7 @@ def directive_problems(
                 message = f'Directive "@{name}" may not be used on {location}.'
                 problems.append(("INVALID_GRAPHQL", message, directive))
             counts[name] = counts.get(name, 0) + 1
-            if counts[name] == 2 and meaning == "shareable" and location == "OBJECT":
+            if counts[name] == 2 and meaning == "shareable":
                 # Repeatable only so a type and its extensions may each say it.
                 message = f"Invalid duplicate application of @{name} on the same declaration."
                 problems.append(("INVALID_SHAREABLE_USAGE", message, directive))

@@ -139,6 +139,9 @@ def _check_provides(c: _Checker, typedef: TypeDef, fdef: Field) -> None:
         return
     base = c.subgraph.types.get(fdef.type.base)
     if base is None or base.kind not in ("object", "interface"):
+        if not c.subgraph.fed2:  # Apollo's Federation 1 upgrade drops such a @provides
+            fdef.provides = None
+            return
         c.error(
             "PROVIDES_ON_NON_OBJECT_FIELD",
             f'Invalid @provides directive on field "{coord}": field has type '
