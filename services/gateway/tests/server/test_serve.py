@@ -27,7 +27,7 @@ def _free_port() -> int:
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30  # a guard against hanging, not a performance check
+    deadline = time.monotonic() + 120  # a guard against hanging, not a performance check
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"gateway exited early with {process.returncode}")
@@ -60,7 +60,7 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
         assert answer.status_code == 200
         assert answer.json() == {"data": {"__typename": "Query"}}
         process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=30)
+        output, _ = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
