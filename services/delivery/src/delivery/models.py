@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from delivery.status import DeliveryStatus
 from servicekit.database import naming_metadata
@@ -60,10 +60,6 @@ class Delivery(Base):
         DateTime(timezone=True), server_default=func.clock_timestamp()
     )
 
-    history: Mapped[list[StatusChange]] = relationship(
-        back_populates="delivery", order_by="StatusChange.id", lazy="raise"
-    )
-
     __table_args__ = (CheckConstraint(f"status IN ({_STATUSES})", name="status"),)
 
 
@@ -77,8 +73,6 @@ class StatusChange(Base):
     at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.clock_timestamp()
     )
-
-    delivery: Mapped[Delivery] = relationship(back_populates="history", lazy="raise")
 
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUSES})", name="status"),

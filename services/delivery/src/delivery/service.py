@@ -30,17 +30,10 @@ from servicekit.auth import Principal
 from servicekit.errors import AppError, BadUserInput, Forbidden, InvalidState, NotFound
 from servicekit.idempotency import run_idempotent, validate_key
 
-__all__ = ["DeliveryService", "StatusUpdate", "parse_id"]
+__all__ = ["DeliveryService", "StatusUpdate"]
 
 CAPTURED = "CAPTURED"
 _TRACKING = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,63}$")
-
-
-def parse_id(value: str, *, argument: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError as err:
-        raise BadUserInput(f"{argument} is not a valid id", argument=argument) from err
 
 
 @dataclass(frozen=True, slots=True)
