@@ -19,6 +19,7 @@ from delivery_testkit import (
     running_delivery,
     schedule,
     token,
+    update,
 )
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -75,6 +76,7 @@ async def test_rotation_reencrypts_every_row_and_reads_still_work(
         for index in range(7):
             body = await schedule(gql, await payments.add(), name=f"{RECIPIENT} {index}")
             ids.append(body["data"]["scheduleDelivery"]["id"])
+        await update(gql, ids[0], "DISPATCHED", tracking="ROT-0001")
     async with sessions() as session:
         before = dict((await session.execute(select(Delivery.id, Delivery.pii_ciphertext))).all())
 
@@ -104,6 +106,14 @@ async def test_rotation_reencrypts_every_row_and_reads_still_work(
                 "recipientName": f"{RECIPIENT} {index}",
                 "address": {"city": ADDRESS["city"]},
             }
+        tracked = await gql(
+            '{ deliveryByTrackingNumber(trackingNumber: "ROT-0001") { id recipientName } }',
+            as_=token(ALICE),
+        )
+        assert tracked["data"]["deliveryByTrackingNumber"] == {
+            "id": ids[0],
+            "recipientName": f"{RECIPIENT} 0",
+        }
 
 
 async def test_a_row_under_a_retired_key_is_not_readable_and_the_error_is_masked(
