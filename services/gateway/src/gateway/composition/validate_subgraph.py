@@ -84,6 +84,8 @@ def validate_subgraph(
     _check_interface_keys(checker)
     if subgraph.fed2:
         _check_external_unused(checker)
+    else:
+        _drop_unused_externals(checker)
     return checker.errors, checker.late, checker.usage
 
 
@@ -224,6 +226,14 @@ def _check_interface_keys(c: _Checker) -> None:
                         f'missing on implementation type "{impl.name}".',
                         impl.loc,
                     )
+
+
+def _drop_unused_externals(c: _Checker) -> None:
+    """Apollo's Federation 1 upgrade removes @external fields nothing uses."""
+    for typedef in c.subgraph.types.values():
+        for fdef in list(typedef.fields.values()):
+            if fdef.external and (typedef.name, fdef.name) not in c.usage.used:
+                del typedef.fields[fdef.name]
 
 
 def _check_external_unused(c: _Checker) -> None:
