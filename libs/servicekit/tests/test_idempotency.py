@@ -35,7 +35,7 @@ effects = Table(
     "test_effects",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("scope", String(64), nullable=False),
+    Column("scope", String(1000), nullable=False),
     Column("amount", Integer, nullable=False),
 )
 
@@ -142,6 +142,15 @@ async def test_keys_are_scoped_per_caller(
     assert first["amount"] == 500
     assert second["amount"] == 900
     assert await _count(sessions, effects, other) == 1
+
+
+async def test_an_overlong_scope_is_kept_apart_by_its_hash(
+    sessions: async_sessionmaker[AsyncSession], scope: str
+) -> None:
+    long_a, long_b = scope + "a" * 300, scope + "b" * 300
+    assert (await _run(sessions, long_a, "k", 1))["amount"] == 1
+    assert (await _run(sessions, long_b, "k", 2))["amount"] == 2
+    assert (await _run(sessions, long_a, "k", 1))["amount"] == 1
 
 
 async def test_an_error_outcome_is_stored_and_replayed_and_its_effects_rolled_back(

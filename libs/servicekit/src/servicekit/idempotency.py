@@ -96,6 +96,7 @@ _log = logging.getLogger("servicekit.idempotency")
 
 DEFAULT_RETENTION = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
+_MAX_SCOPE = 255
 # PostgreSQL's SQLSTATE for "lock_timeout expired" (lock_not_available).
 _LOCK_NOT_AVAILABLE = "55P03"
 
@@ -123,7 +124,7 @@ def idempotency_table(metadata: MetaData, *, name: str = "idempotency_keys") -> 
     return Table(
         name,
         metadata,
-        Column("scope", String(255), nullable=False),
+        Column("scope", String(_MAX_SCOPE), nullable=False),
         Column("key", String(MAX_KEY_LENGTH), nullable=False),
         Column("operation", String(100), nullable=False),
         Column("request_hash", String(64), nullable=False),
@@ -241,6 +242,8 @@ async def run_idempotent(
     """
     validate_key(key)
     digest = request_hash(operation, request)
+    if len(scope) > _MAX_SCOPE:  # an unusually long caller id still gets its own scope
+        scope = "sha256:" + hashlib.sha256(scope.encode()).hexdigest()
     # A record purged between our conflict and our read: claim again (bounded).
     for _attempt in range(3):
         async with sessions() as session:

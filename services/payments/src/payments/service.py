@@ -227,7 +227,7 @@ class PaymentService:
                 payer_email=payer,
                 description=new.description,
                 failure_reason=reason,
-                created_by=self.principal.subject,
+                created_by=self.principal.subject[:255],
                 created_at=now,
                 updated_at=now,
             )
