@@ -96,7 +96,8 @@ def api_schema_document(supergraph_sdl: str) -> DocumentNode:
     out: list[DefinitionNode] = []
     for d in document.definitions:
         if isinstance(d, SchemaDefinitionNode):
-            out.append(replace(d, directives=()))
+            kept = tuple(o for o in d.operation_types if o.type.name.value not in hidden)
+            out.append(replace(d, directives=(), operation_types=kept))
         elif isinstance(d, DirectiveDefinitionNode):
             if not _feature(d.name.value) and d.name.value not in ("defer", "stream"):
                 out.append(d)

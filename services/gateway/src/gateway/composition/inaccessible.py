@@ -68,7 +68,8 @@ class _Check:
 def check_inaccessible(sg: Supergraph) -> list[CompositionError]:
     check = _Check({n for n, t in sg.types.items() if _hidden(t.applied)})
     for root in sg.roots.values():
-        if root in check.hidden_types:
+        # Only the query root must stay; an inaccessible Mutation just hides mutations.
+        if root == sg.roots.get("query") and root in check.hidden_types:
             check.error(
                 "QUERY_ROOT_TYPE_INACCESSIBLE",
                 f'Type "{root}" is @inaccessible but is a root type, which must be in the API '
