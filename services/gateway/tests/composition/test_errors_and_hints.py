@@ -96,3 +96,31 @@ def test_hints_come_with_a_successful_composition(run: Compose) -> None:
     assert [h.code for h in result.hints] == ["INCONSISTENT_DESCRIPTION"]
     assert result.hints[0].subgraphs == ("a", "b", "c")
     assert '"""Second"""\ntype Query' in result.supergraph_sdl
+
+
+def test_misplaced_and_repeated_directives_are_invalid_graphql(failed: Failed) -> None:
+    result = failed(
+        a=fed2("""
+            type Query { t: T }
+            type T @key(fields: "id") @interfaceObject @interfaceObject { id: ID! @key(fields: "id") }
+        """)
+    )
+    messages = [e.message for e in result.errors]
+    assert result.codes == ["INVALID_GRAPHQL", "INVALID_GRAPHQL"]
+    assert (
+        '[a] The directive "@interfaceObject" can only be used once at this location.' in messages
+    )
+    assert '[a] Directive "@key" may not be used on FIELD_DEFINITION.' in messages
+
+
+def test_a_type_defined_twice_in_a_subgraph_is_invalid(failed: Failed) -> None:
+    result = failed(a=fed2("type Query { a: Int }\ntype T { x: Int }\ntype T { y: Int }"))
+    assert result.codes == ["INVALID_GRAPHQL"]
+    assert 'There can be only one type named "T"' in result.errors[0].message
+
+
+def test_federation_checks_wait_for_valid_graphql(failed: Failed) -> None:
+    result = failed(
+        a=fed2('type Query { t: T }\ntype T @key(fields: "nope") { id: ID! x: Missing }')
+    )
+    assert result.codes == ["INVALID_GRAPHQL"]
