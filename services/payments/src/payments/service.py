@@ -134,7 +134,7 @@ class PaymentService:
             self.ensure_visible(payment)
             return snapshot(payment)
 
-    async def list(
+    async def page(
         self,
         *,
         status: PaymentStatus | None,
@@ -165,10 +165,10 @@ class PaymentService:
             rows = await repository.list_payments(
                 session, query=query, limit=limit + 1, after=cursor
             )
-        page = rows[:limit]
+        shown = rows[:limit]
         return Page(
-            items=[snapshot(row) for row in page],
-            cursors=[encode_cursor(row.created_at, row.id) for row in page],
+            items=[snapshot(row) for row in shown],
+            cursors=[encode_cursor(row.created_at, row.id) for row in shown],
             has_next_page=len(rows) > limit,
         )
 

@@ -23,7 +23,7 @@ async def resolve_payments(
     after: str | None = None,
 ) -> PaymentConnection:
     chosen = filter or PaymentFilter()
-    page = await info.context.payments().list(
+    page = await info.context.payments().page(
         status=chosen.status,
         payer_email=chosen.payer_email,
         created_after=chosen.created_after,
