@@ -40,6 +40,7 @@ MAX_TEXT_LENGTH = 1_000
 # Deliberately simple: one @, no spaces, a dot in the domain. Real validation is delivery.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _LEGACY_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+_LABEL_LIMITS = {"environment": MAX_ENVIRONMENT_LENGTH, "component": MAX_COMPONENT_LENGTH}
 
 
 def check_email(value: str | None, *, argument: str) -> str:
@@ -66,7 +67,7 @@ def check_label(value: str | None, *, argument: str) -> str:
     """``environment`` and ``component``: required, non-blank, at most 64 characters."""
     if value is None or not value.strip():
         raise BadUserInput(f"{argument} is required", argument=argument)
-    limit = MAX_ENVIRONMENT_LENGTH if argument.endswith("environment") else MAX_COMPONENT_LENGTH
+    limit = _LABEL_LIMITS[argument.rsplit(".", 1)[-1]]
     if len(value) > limit:
         raise BadUserInput(f"{argument} is longer than {limit} characters", argument=argument)
     return value
