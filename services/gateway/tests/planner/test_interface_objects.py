@@ -159,3 +159,32 @@ def test_the_representation_typename_is_rewritten_to_the_interface() -> None:
     """Representations sent to the interface-object graph say __typename: "Node"."""
     fetch = list(iter_fetches(plan(IO, "{ products { reviewCount } }")))[1]
     assert fetch.input_rewrites == (SetValue(("... on Product", "__typename"), "Node"),)
+
+
+def test_a_type_condition_whose_fields_exist_on_the_interface_object_still_jumps() -> None:
+    """Only catalog can tell which items are Products, so its __typename is fetched."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topNodes {
+                  reviewCount
+                  id_0: id
+                  __typename
+                }
+              }
+            },
+            Flatten(path: "topNodes.@") {
+              Fetch(service: "catalog") {
+                { ... on Node { __typename id } } =>
+                { ... on Node { __typename } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "{ topNodes { reviewCount ... on Product { id_0: id reviewCount } } }"
+    assert plan_text(IO, query) == expected

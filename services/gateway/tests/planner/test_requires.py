@@ -298,3 +298,60 @@ def test_a_nullable_requirement_that_is_null_is_sent_as_null() -> None:
     entity = {"__typename": "Item", "id": "1", "weight": None, "price": 9}
     assert project(shipping.requires, entity) == entity
     assert project(shipping.requires, {"__typename": "Item", "id": "1", "price": 9}) is MISSING
+
+
+BRIDGE = supergraph(
+    "depot fleet tracking",
+    """
+type Query
+  @join__type(graph: DEPOT) @join__type(graph: FLEET) @join__type(graph: TRACKING)
+{
+  shipments: [Shipment!]! @join__field(graph: DEPOT)
+}
+type Shipment
+  @join__type(graph: DEPOT, key: "id")
+  @join__type(graph: FLEET, key: "id")
+  @join__type(graph: FLEET, key: "trackingNo")
+  @join__type(graph: TRACKING, key: "trackingNo")
+{
+  id: ID! @join__field(graph: DEPOT) @join__field(graph: FLEET)
+  trackingNo: String! @join__field(graph: FLEET) @join__field(graph: TRACKING)
+  weightKg: Float @join__field(graph: DEPOT) @join__field(graph: TRACKING, external: true)
+  eta: String @join__field(graph: TRACKING, requires: "weightKg")
+}
+""",
+)
+
+
+def test_a_requirement_is_collected_where_the_entity_is_first_reached() -> None:
+    """tracking's key comes through fleet, but weightKg comes with the depot root fetch."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "depot") {
+              {
+                shipments {
+                  __typename
+                  id
+                  weightKg
+                }
+              }
+            },
+            Flatten(path: "shipments.@") {
+              Fetch(service: "fleet") {
+                { ... on Shipment { __typename id } } =>
+                { ... on Shipment { __typename trackingNo } }
+              },
+            },
+            Flatten(path: "shipments.@") {
+              Fetch(service: "tracking") {
+                { ... on Shipment { __typename trackingNo weightKg } } =>
+                { ... on Shipment { eta } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(BRIDGE, "{ shipments { eta } }") == expected

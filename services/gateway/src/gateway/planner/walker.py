@@ -280,8 +280,8 @@ class Walker:
             (here if is_local else there).append(s)
         if here:
             self.plan_set(replace(ctx, conds=ctx.conds | frag.conditions), tuple(here), internal)
-        if not there:
-            return
+        # Even when every field is available here, only a graph that knows the runtime
+        # types can say which items are O: the jump for the concrete __typename is needed.
         for dest, chain in self.paths.reachable(node):
             d = self.qg.downcast(dest, tc)
             if d is not None and d.kind is EdgeKind.DOWNCAST:
@@ -445,7 +445,9 @@ class Walker:
             raise PlanningError(msg)
         assert e.condition is not None
         conds = pctx.conds | f.conditions
-        rctx = replace(pctx, conds=conds)
+        # R only has to sit on the same entity object: collect it from the first position
+        # (often the graph that already holds it), not from the last hop before the key.
+        rctx = replace(ctx, conds=conds)
         required = self.fieldsets.tree(e.condition, dest.type_name)
         self.touched.append(set())
         self.plan_set(rctx, required, internal=True)
