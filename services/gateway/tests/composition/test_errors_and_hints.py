@@ -124,3 +124,34 @@ def test_federation_checks_wait_for_valid_graphql(failed: Failed) -> None:
         a=fed2('type Query { t: T }\ntype T @key(fields: "nope") { id: ID! x: Missing }')
     )
     assert result.codes == ["INVALID_GRAPHQL"]
+
+
+def test_partial_union_members_output_enum_values_and_entities_are_hinted(run: Compose) -> None:
+    result = run(
+        a=fed2("""
+            type Query { s: [R] @shareable c: Color @shareable t: T }
+            union R = A | B
+            type A @shareable { x: Int }
+            type B { y: Int }
+            enum Color { RED GREEN }
+            type T @key(fields: "id") { id: ID! @shareable }
+        """),
+        b=fed2("""
+            type Query { s: [R] @shareable c: Color @shareable }
+            union R = A
+            type A @shareable { x: Int }
+            enum Color { RED }
+            type T { id: ID! @shareable }
+        """),
+    )
+    assert result.ok
+    hints = {(h.code, h.message) for h in result.hints}
+    assert (
+        "INCONSISTENT_UNION_MEMBER",
+        'Union "R": member "B" is not defined in subgraph "b".',
+    ) in hints
+    assert (
+        "INCONSISTENT_ENUM_VALUE_FOR_OUTPUT_ENUM",
+        'Enum "Color": value "GREEN" is not defined in subgraph "b".',
+    ) in hints
+    assert any(code == "INCONSISTENT_ENTITY" and '"T"' in msg for code, msg in hints)

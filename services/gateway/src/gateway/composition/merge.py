@@ -109,37 +109,11 @@ class _Merger:
                 )
                 continue
             kind = kinds.pop()
-            merged = SuperType(kind, name)
-            description, differs = merge_description([t.description for _, t in sources])
-            merged.description = description
-            if differs:
-                self.report.hint(
-                    "INCONSISTENT_DESCRIPTION",
-                    f'Element "{name}" has inconsistent descriptions across subgraphs.',
-                    [i.subgraph.name for i, _ in sources],
-                )
-            merged.applied = merge_applied([t.applied for _, t in sources])
-            for i, t in sources:
-                if t.keys:
-                    for key in t.keys:
-                        merged.join_types.append(
-                            JoinType(
-                                i.graph, key.fields, t.extension, key.resolvable, t.interface_object
-                            )
-                        )
-                else:
-                    merged.join_types.append(
-                        JoinType(i.graph, None, t.extension, True, t.interface_object)
-                    )
+            merged = self.merge_header(SuperType(kind, name), sources)
             if kind in ("object", "interface"):
                 self.merge_composite(merged, sources)
             elif kind == "union":
-                for _, t in sources:
-                    merged.members.extend(m for m in t.members if m not in merged.members)
-                # Apollo lists members first, then the graphs that have each.
-                merged.union_members = [
-                    (i.graph, m) for m in merged.members for i, t in sources if m in t.members
-                ]
+                self.merge_union(merged, sources)
             elif kind == "enum":
                 self.merge_enum(merged, sources)
             elif kind == "input":
@@ -147,6 +121,54 @@ class _Merger:
             self.result.types[name] = merged
         self.propagate_interface_objects()
         return self.result
+
+    def merge_header(self, merged: SuperType, sources: list[tuple[Input, TypeDef]]) -> SuperType:
+        """Description, carried directives and one @join__type per subgraph (and key)."""
+        description, differs = merge_description([t.description for _, t in sources])
+        merged.description = description
+        if differs:
+            self.report.hint(
+                "INCONSISTENT_DESCRIPTION",
+                f'Element "{merged.name}" has inconsistent descriptions across subgraphs.',
+                [i.subgraph.name for i, _ in sources],
+            )
+        merged.applied = merge_applied([t.applied for _, t in sources])
+        entity_in = [i.subgraph.name for i, t in sources if t.keys]
+        if merged.kind == "object" and entity_in and len(entity_in) < len(sources):
+            self.report.hint(
+                "INCONSISTENT_ENTITY",
+                f'Entity type "{merged.name}" is defined with a @key in {_in(entity_in)} but as a '
+                "value type elsewhere.",
+                [i.subgraph.name for i, _ in sources],
+            )
+        for i, t in sources:
+            if t.keys:
+                for key in t.keys:
+                    merged.join_types.append(
+                        JoinType(
+                            i.graph, key.fields, t.extension, key.resolvable, t.interface_object
+                        )
+                    )
+            else:
+                merged.join_types.append(
+                    JoinType(i.graph, None, t.extension, True, t.interface_object)
+                )
+        return merged
+
+    def merge_union(self, merged: SuperType, sources: list[tuple[Input, TypeDef]]) -> None:
+        for _, t in sources:
+            merged.members.extend(m for m in t.members if m not in merged.members)
+        # Apollo lists members first, then the graphs that have each.
+        merged.union_members = [
+            (i.graph, m) for m in merged.members for i, t in sources if m in t.members
+        ]
+        self.hint_partial(
+            "INCONSISTENT_UNION_MEMBER",
+            f'Union "{merged.name}"',
+            "member",
+            merged.members,
+            [(i, set(t.members)) for i, t in sources],
+        )
 
     def merge_composite(self, merged: SuperType, sources: list[tuple[Input, TypeDef]]) -> None:
         for i, t in sources:
@@ -256,6 +278,24 @@ class _Merger:
                 )
         return result
 
+    def hint_partial(
+        self,
+        code: str,
+        what: str,
+        element: str,
+        names: list[str],
+        having: list[tuple[Input, set[str]]],
+    ) -> None:
+        """A hint per member/value that only some of the subgraphs define."""
+        for name in names:
+            lacking = [i.subgraph.name for i, present in having if name not in present]
+            if lacking:
+                self.report.hint(
+                    code,
+                    f'{what}: {element} "{name}" is not defined in {_in(lacking)}.',
+                    [i.subgraph.name for i, _ in having],
+                )
+
     def check_sharing(
         self, coord: str, fsources: list[FieldSource], overridden: dict[str, JoinField | None]
     ) -> None:
@@ -325,6 +365,14 @@ class _Merger:
                 'supergraph with all the values appearing in any subgraph ("as if" it was only '
                 "used as an output type).",
                 names,
+            )
+        elif keep == order and everywhere != order:
+            self.hint_partial(
+                "INCONSISTENT_ENUM_VALUE_FOR_OUTPUT_ENUM",
+                f'Enum "{merged.name}"',
+                "value",
+                order,
+                [(i, set(t.values)) for i, t in sources],
             )
         elif keep != order:
             self.report.hint(
