@@ -63,6 +63,14 @@ token: $(SYNCED) ## print a development JWT: make token sub=alice@example.com sc
 	@test -n "$(sub)" || { echo 'usage: make token sub=alice@example.com scopes="payments:write"'; exit 2; }
 	$(UV) run --frozen python -m tools.dev token --sub "$(sub)" --scopes "$(scopes)"
 
+.PHONY: pii-key
+pii-key: $(SYNCED) ## print a new PII encryption key for DELIVERY_PII_KEYS (kid:base64)
+	$(UV) run --frozen delivery-service generate-pii-key
+
+.PHONY: rotate-pii-key
+rotate-pii-key: $(SYNCED) ## re-encrypt every delivery row under DELIVERY_PII_ACTIVE_KEY
+	$(UV) run --frozen delivery-service rotate-pii-key
+
 .PHONY: supergraph
 supergraph: $(SYNCED) ## compose the subgraphs' committed SDLs into supergraph/supergraph.graphql
 	$(UV) run --frozen gateway compose --config supergraph/supergraph.yaml --out supergraph/supergraph.graphql
