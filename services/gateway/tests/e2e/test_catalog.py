@@ -195,12 +195,6 @@ async def test_an_inaccessible_enum_value_from_a_subgraph_becomes_null(gw: Gatew
     }
 
 
-@pytest.mark.xfail(
-    reason="planner: a type condition under an @interfaceObject does not force the "
-    "concrete-type fetch when its fields exist on the interface object "
-    "(docs/requests-to-planner.md item 4)",
-    strict=True,
-)
 async def test_an_aliased_field_under_a_type_condition_behind_an_interface_object(
     gw: GatewayClient,
 ) -> None:

@@ -369,3 +369,19 @@ async def test_a_subgraph_error_in_a_root_fetch_keeps_its_path() -> None:
 
 def _codes(result: dict[str, Any]) -> list[tuple[Any, str]]:
     return [(e.get("path"), e["extensions"]["code"]) for e in result.get("errors", [])]
+
+
+async def test_single_fetch_plans_that_match_the_client_skip_shaping(gw: GatewayClient) -> None:
+    executor = gw.gateway.executor
+    before = executor.passthrough_count
+    assert await gw.query('{ user(id: "u2") { id name } }') == {
+        "data": {"user": {"id": "u2", "name": "Alan Turing"}}
+    }
+    assert executor.passthrough_count == before + 1
+    # __typename, enums, entity jumps and subgraph errors all go through shaping.
+    await gw.query("{ me { __typename name } }")
+    await gw.query("{ topProducts(first: 1) { category } }")
+    await gw.query("{ topProducts(first: 1) { name inStock } }")
+    result = await gw.query("{ topProducts { upc inStock } }")
+    assert result["errors"][0]["path"] == ["topProducts", 3, "inStock"]
+    assert executor.passthrough_count == before + 1

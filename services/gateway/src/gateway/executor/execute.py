@@ -15,6 +15,7 @@ from graphql import (
 
 from gateway.executor.errors import ResponseError, finish_errors
 from gateway.executor.fetch import ExecutionState
+from gateway.executor.passthrough import GraphTypeLookup, is_passthrough
 from gateway.executor.shape import Shaper, shape_for
 from gateway.executor.walk import run_node
 from gateway.plan import QueryPlan
@@ -49,7 +50,9 @@ class Executor:
         supergraph_schema: GraphQLSchema | None = None,
         expose_subgraph_errors: bool = False,
         mask_uncoded_subgraph_errors: bool = False,
+        graph_type: GraphTypeLookup | None = None,
     ) -> None:
+        """``graph_type`` (from the supergraph model) enables passthrough plans (§7)."""
         self.api_schema = api_schema
         self.transport = transport
         self._types_schema = supergraph_schema or api_schema
@@ -61,6 +64,8 @@ class Executor:
             if isinstance(t, GraphQLInterfaceType | GraphQLUnionType)
         )
         self._possible: dict[str, frozenset[str]] = {}
+        self._graph_type = graph_type
+        self.passthrough_count = 0  # responses that skipped shaping
 
     def possible_types(self, name: str) -> frozenset[str]:
         """Object types matching a type condition (itself for object types)."""
@@ -96,6 +101,10 @@ class Executor:
         )
         if plan.node is not None:
             await run_node(state, plan.node)
+        if self._passthrough(plan) and not state.errors and not state.covered:
+            # The subgraph's data already has the client's shape and null propagation.
+            self.passthrough_count += 1
+            return ExecutionResult(state.data, [], state.fetches)
         introspection = self._introspect(plan, raw, state.errors)
         shapes = plan.compiled.setdefault("shapes", {})
         assert isinstance(shapes, dict)
@@ -106,6 +115,11 @@ class Executor:
             state.errors, data, expose_service=self._expose, mask_uncoded=self._mask
         )
         return ExecutionResult(data, errors, state.fetches)
+
+    def _passthrough(self, plan: QueryPlan) -> bool:
+        if self._graph_type is None:
+            return False
+        return is_passthrough(plan, graph_type=self._graph_type)
 
     def _introspect(
         self, plan: QueryPlan, variables: Mapping[str, Any], errors: list[ResponseError]

@@ -201,11 +201,13 @@ async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) 
                 continue
             if fetch.output_rewrites:
                 apply_rewrites(item, fetch.output_rewrites, state.possible)
+            # Each target gets its own objects, so later merges cannot alias. An item
+            # holding no dict or list shares nothing mutable: merge it as is everywhere.
+            shared = len(targets) > 1 and any(isinstance(v, dict | list) for v in item.values())
             for n, target in enumerate(targets):
-                # Each target gets its own objects, so later merges cannot alias.
                 deep_merge(
                     target,
-                    item if n == 0 else orjson.loads(orjson.dumps(item)),
+                    orjson.loads(orjson.dumps(item)) if shared and n else item,
                     state.abstract_types,
                 )
     elif entities is not None or not errors:

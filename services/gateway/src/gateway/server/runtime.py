@@ -86,7 +86,16 @@ class Gateway:
             transport=transport,
             expose_subgraph_errors=settings.expose_subgraph_errors,
             mask_uncoded_subgraph_errors=settings.mask_uncoded_subgraph_errors,
+            graph_type=self._graph_type,
         )
+
+    def _graph_type(self, parent: str, field: str, graph: str) -> str | None:
+        """The subgraph's type of ``parent.field`` when it differs from the supergraph's."""
+        info = self.supergraph.field(parent, field)
+        if info is None:
+            return "?"  # unknown to the model: never pass through
+        in_graph = info.in_graphs.get(graph)
+        return None if in_graph is None else in_graph.graph_type
 
     async def respond(
         self,
