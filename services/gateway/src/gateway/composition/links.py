@@ -46,15 +46,7 @@ FEDERATION_DIRECTIVES: dict[str, int] = {
     "cost": 9,
     "listSize": 9,
 }
-FEDERATION_1_DIRECTIVES = (
-    "key",
-    "requires",
-    "provides",
-    "external",
-    "extends",
-    "tag",
-    "inaccessible",
-)
+FEDERATION_1_DIRECTIVES = ("key", "requires", "provides", "external", "extends", "tag")
 FEDERATION_TYPES: dict[str, int] = {
     "FieldSet": 0,
     "Scope": 5,

@@ -109,6 +109,15 @@ class _Merger:
                 )
                 continue
             kind = kinds.pop()
+            if all(t.interface_object for _, t in sources):
+                self.report.error(
+                    "INTERFACE_OBJECT_USAGE_ERROR",
+                    f'Type "{name}" is declared with @interfaceObject in all the subgraphs in '
+                    "which it is defined: it should be defined as an interface in at least one.",
+                    [i.subgraph.name for i, _ in sources],
+                    [t.loc for _, t in sources],
+                )
+                continue
             merged = self.merge_header(SuperType(kind, name), sources)
             if kind in ("object", "interface"):
                 self.merge_composite(merged, sources)
