@@ -230,8 +230,35 @@ def test_mixed_conditions_stay_on_the_fields() -> None:
     assert plan_text(MEDIA, query) == expected
 
 
-def test_a_conditioned_root_field_keeps_its_directive() -> None:
-    """Root fields keep their directive inside the root fetch; children follow the condition."""
+def test_a_condition_shared_by_a_whole_root_fetch_guards_it() -> None:
+    """The only media root field is under @include($r): nothing at all runs when false."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Include(if: $r) {
+            Sequence {
+              Fetch(service: "media") {
+                {
+                  film(id: 1) { __typename id }
+                }
+              },
+              Flatten(path: "film") {
+                Fetch(service: "ratings") {
+                  { ... on Film { __typename id } } =>
+                  { ... on Film { rating } }
+                },
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "query ($r: Boolean!) { film(id: 1) @include(if: $r) { rating } }"
+    assert plan_text(MEDIA, query) == expected
+
+
+def test_a_conditioned_root_field_among_others_keeps_its_directive() -> None:
+    """Other root fields share the fetch: the directive stays; dependents are guarded."""
     expected = dedent(
         """\
         QueryPlan {
@@ -239,6 +266,7 @@ def test_a_conditioned_root_field_keeps_its_directive() -> None:
             Fetch(service: "media", variables: [r]) {
               {
                 film(id: 1) @include(if: $r) { __typename id }
+                search(text: "x") { __typename }
               }
             },
             Include(if: $r) {
@@ -253,5 +281,8 @@ def test_a_conditioned_root_field_keeps_its_directive() -> None:
         }
         """
     ).strip()
-    query = "query ($r: Boolean!) { film(id: 1) @include(if: $r) { rating } }"
+    query = (
+        'query ($r: Boolean!) { film(id: 1) @include(if: $r) { rating } search(text: "x") '
+        "{ __typename } }"
+    )
     assert plan_text(MEDIA, query) == expected

@@ -515,6 +515,43 @@ class Walker:
             raise PlanningError(msg)
         return best[1]
 
+    def plan_root_field(self, step: Step, root: str, f: Field, common: Conditions) -> None:
+        node = Node(root, step.graph)
+        e = self.paths.field_edge(node, f.name)
+        assert e is not None
+        if e.condition is not None:
+            msg = f"@requires on root field {root}.{f.name}"
+            raise UnsupportedFeature(msg)
+        ctx = Ctx(step, step.selection, node, (), common)
+        self.plan_field(ctx, f, e, False, strip=common)
+
+    def run_query(self, root: str, fields: list[Field]) -> None:
+        """Root fields grouped per graph; a condition shared by a whole group guards it."""
+        choices: list[tuple[Field, str]] = []
+        for f in fields:
+            graph = self.choose_root_graph(root, f, {g for _, g in choices})
+            choices.append((f, graph))
+        common: dict[str, Conditions] = {}
+        for f, graph in choices:
+            common[graph] = common[graph] & f.conditions if graph in common else f.conditions
+        by_graph: dict[str, Step] = {}
+        for f, graph in choices:
+            step = by_graph.get(graph)
+            if step is None:
+                step = self.steps.new(graph, "root", (), common[graph], None)
+                by_graph[graph] = step
+            self.plan_root_field(step, root, f, common[graph])
+
+    def run_mutation(self, root: str, fields: list[Field]) -> None:
+        """Mutation fields in client order; consecutive fields on one graph share a step."""
+        last: Step | None = None
+        for f in fields:
+            graph = self.choose_root_graph(root, f, {last.graph} if last is not None else set())
+            if last is None or last.graph != graph:
+                index = 0 if last is None else (last.mutation_index or 0) + 1
+                last = self.steps.new(graph, "root", (), frozenset(), index)
+            self.plan_root_field(last, root, f, frozenset())
+
     def run(self) -> StepGraph:
         op = self.op
         root = self.sg.root_name(op.kind)
@@ -523,29 +560,8 @@ class Walker:
             raise PlanningError(msg)
         fields = self.root_fields()
         self.register_client((), tuple(fields))
-        by_graph: dict[str, Step] = {}
-        last: Step | None = None
-        for f in fields:
-            graph = self.choose_root_graph(
-                root,
-                f,
-                set(by_graph)
-                if op.kind != "mutation"
-                else ({last.graph} if last is not None else set()),
-            )
-            if op.kind == "mutation":
-                if last is None or last.graph != graph:
-                    index = 0 if last is None else (last.mutation_index or 0) + 1
-                    last = self.steps.new(graph, "root", (), frozenset(), index)
-                step = last
-            else:
-                step = by_graph.get(graph) or self.steps.new(graph, "root", (), frozenset(), None)
-                by_graph[graph] = step
-            node = Node(root, graph)
-            e = self.paths.field_edge(node, f.name)
-            assert e is not None
-            if e.condition is not None:
-                msg = f"@requires on root field {root}.{f.name}"
-                raise UnsupportedFeature(msg)
-            self.plan_field(Ctx(step, step.selection, node, (), frozenset()), f, e, False)
+        if op.kind == "mutation":
+            self.run_mutation(root, fields)
+        else:
+            self.run_query(root, fields)
         return self.steps
