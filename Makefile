@@ -79,6 +79,10 @@ supergraph: $(SYNCED) ## compose the subgraphs' committed SDLs into supergraph/s
 bench-events: $(SYNCED) ## events search and saveEvent benchmark (1 000 000 rows; ROWS=n to change)
 	$(UV) run --frozen python services/events/bench/bench_events.py --rows $${ROWS:-1000000}
 
+.PHONY: bench-payments
+bench-payments: $(SYNCED) ## createPayment throughput and p95 with idempotency (REQUESTS=n)
+	$(UV) run --frozen python services/payments/bench/bench_payments.py --requests $${REQUESTS:-1000}
+
 .PHONY: loadtest
 loadtest: $(SYNCED) ## headless locust run against a running platform: make loadtest scenario=mixed users=20 duration=60s [host=URL]
 	$(UV) run --frozen python -m loadtests.run --scenario $${scenario:-mixed} --users $${users:-10} \
