@@ -4,7 +4,7 @@ payments and events, with the plan shape of §5."""
 from __future__ import annotations
 
 from gwharness.gatewayapp import running_gateway
-from gwharness.platform import PLATFORM_SUPERGRAPH, platform_subgraphs
+from gwharness.running_example import PLATFORM_SUPERGRAPH, platform_subgraphs
 
 from gateway.operation import prepare_operation
 from gateway.plan import display_plan
