@@ -9,7 +9,7 @@ and the requirement, planned from the position that holds the key (§4.7).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from graphql import (
     ArgumentNode,
@@ -25,26 +25,17 @@ from graphql import Node as Node_
 from gateway.operation.printer import condition_directives
 from gateway.operation.tree import Conditions, Field, Fragment, NormalizedOperation, Selection
 from gateway.plan.nodes import SetValue
+from gateway.planner.context import Ctx
 from gateway.planner.errors import PlanningError, UnsupportedFeature
 from gateway.planner.fieldsets import FieldSets
+from gateway.planner.inputs import Inputs
 from gateway.planner.paths import FETCH_COST, Paths
-from gateway.planner.selection import SelSet
-from gateway.planner.steps import InputField, Step, StepGraph
+from gateway.planner.roots import root_fields, run_mutation, run_query
+from gateway.planner.steps import Step, StepGraph
 from gateway.query_graph.graph import Edge, EdgeKind, Node, QueryGraph
 from gateway.supergraph.model import Supergraph
 
 __all__ = ["Walker"]
-
-
-@dataclass(frozen=True, slots=True)
-class Ctx:
-    """Where the walk stands: a step, a selection set in it, a graph node, a response path."""
-
-    step: Step
-    sel: SelSet
-    node: Node
-    path: tuple[str, ...]
-    conds: Conditions
 
 
 def _dirs_text(conditions: Conditions, directives: tuple[DirectiveNode, ...]) -> str:
@@ -91,6 +82,7 @@ class Walker:
         self.alias_of: dict[tuple[tuple[str, ...], str], str] = {}  # (path, signature) -> key
         self.touched: list[set[Step]] = []  # steps used while planning a requirement
         self.children: dict[tuple[object, ...], Step] = {}
+        self.inputs = Inputs(sg, self.alias_of)
 
     # --- response keys and planner aliases (§4.7, H7) --------------------------------
     def register_client(self, path: tuple[str, ...], selections: tuple[Selection, ...]) -> None:
@@ -379,48 +371,7 @@ class Walker:
         *,
         key: bool,
     ) -> None:
-        target = step.inputs.get(type_name)
-        if target is None:
-            target = {"__typename": InputField("__typename", "__typename", True, 0, False)}
-            step.inputs[type_name] = target
-            possible = set(self.sg.possible_types(type_name))
-            if self.sg.is_abstract(type_name):
-                possible.add(type_name)  # representations coming from an interface object
-            step.possible[type_name] = frozenset(possible)
-        self._merge_inputs(target, type_name, path, fields, key)
-
-    def _merge_inputs(
-        self,
-        target: dict[str, InputField],
-        parent: str,
-        path: tuple[str, ...],
-        fields: tuple[Selection, ...],
-        key: bool,
-    ) -> None:
-        for f in fields:
-            if isinstance(f, Fragment):
-                self._merge_inputs(target, parent, path, f.selections, key)
-                continue
-            info = self.sg.field(parent, f.name)
-            source = self.alias_of.get((path, f.name + f.args_text), f.name)
-            type_text = info.type_text if info is not None else "String"
-            depth = type_text.count("[")
-            inner = type_text.lstrip("[")
-            item = target.get(f.name)
-            if item is None:
-                item = InputField(
-                    key=f.name,
-                    source=source,
-                    non_null=key or type_text.endswith("!"),
-                    list_depth=depth,
-                    item_non_null=depth > 0 and inner.split("]")[0].endswith("!"),
-                )
-                target[f.name] = item
-            if f.selections and info is not None:
-                if item.sub is None:
-                    item.sub = {}
-                sub_path = (*path, source, *("@",) * depth)
-                self._merge_inputs(item.sub, info.base_type, sub_path, f.selections, key)
+        self.inputs.add(step, type_name, path, fields, key=key)
 
     # --- @requires (§4.7) -----------------------------------------------------------
     def plan_requires(
@@ -481,87 +432,16 @@ class Walker:
             step.add_parent(u)
         return step
 
-    # --- root -----------------------------------------------------------------------
-    def root_fields(self) -> list[Field]:
-        """Root selections with root fragments flattened into their fields' conditions."""
-        out: list[Field] = []
-
-        def walk(sels: tuple[Selection, ...], conds: Conditions) -> None:
-            for s in sels:
-                if isinstance(s, Fragment):
-                    walk(s.selections, conds | s.conditions)
-                elif s.name != "__typename":
-                    out.append(replace(s, conditions=s.conditions | conds) if conds else s)
-
-        walk(self.op.planned_selections, frozenset())
-        return out
-
-    def choose_root_graph(self, root: str, f: Field, open_graphs: set[str]) -> str:
-        graphs = self.sg.resolvers(root, f.name, self.paths.labels)
-        if not graphs:
-            msg = f"no graph resolves {root}.{f.name}"
-            raise PlanningError(msg)
-        best: tuple[int, str] | None = None
-        for g in graphs:
-            e = self.paths.field_edge(Node(root, g), f.name)
-            if e is None:
-                continue
-            cost = self.paths.estimate(f.selections, e.head, 2)
-            cost += 0 if g in open_graphs else FETCH_COST
-            if best is None or cost < best[0]:
-                best = (cost, g)
-        if best is None:
-            msg = f"no graph resolves {root}.{f.name}"
-            raise PlanningError(msg)
-        return best[1]
-
-    def plan_root_field(self, step: Step, root: str, f: Field, common: Conditions) -> None:
-        node = Node(root, step.graph)
-        e = self.paths.field_edge(node, f.name)
-        assert e is not None
-        if e.condition is not None:
-            msg = f"@requires on root field {root}.{f.name}"
-            raise UnsupportedFeature(msg)
-        ctx = Ctx(step, step.selection, node, (), common)
-        self.plan_field(ctx, f, e, False, strip=common)
-
-    def run_query(self, root: str, fields: list[Field]) -> None:
-        """Root fields grouped per graph; a condition shared by a whole group guards it."""
-        choices: list[tuple[Field, str]] = []
-        for f in fields:
-            graph = self.choose_root_graph(root, f, {g for _, g in choices})
-            choices.append((f, graph))
-        common: dict[str, Conditions] = {}
-        for f, graph in choices:
-            common[graph] = common[graph] & f.conditions if graph in common else f.conditions
-        by_graph: dict[str, Step] = {}
-        for f, graph in choices:
-            step = by_graph.get(graph)
-            if step is None:
-                step = self.steps.new(graph, "root", (), common[graph], None)
-                by_graph[graph] = step
-            self.plan_root_field(step, root, f, common[graph])
-
-    def run_mutation(self, root: str, fields: list[Field]) -> None:
-        """Mutation fields in client order; consecutive fields on one graph share a step."""
-        last: Step | None = None
-        for f in fields:
-            graph = self.choose_root_graph(root, f, {last.graph} if last is not None else set())
-            if last is None or last.graph != graph:
-                index = 0 if last is None else (last.mutation_index or 0) + 1
-                last = self.steps.new(graph, "root", (), frozenset(), index)
-            self.plan_root_field(last, root, f, frozenset())
-
     def run(self) -> StepGraph:
         op = self.op
         root = self.sg.root_name(op.kind)
         if root is None:
             msg = f"the supergraph has no {op.kind} type"
             raise PlanningError(msg)
-        fields = self.root_fields()
+        fields = root_fields(op)
         self.register_client((), tuple(fields))
         if op.kind == "mutation":
-            self.run_mutation(root, fields)
+            run_mutation(self, root, fields)
         else:
-            self.run_query(root, fields)
+            run_query(self, root, fields)
         return self.steps
