@@ -52,5 +52,5 @@ async def test_migrate_creates_the_tables(
         version = await conn.fetchval("SELECT version_num FROM alembic_version")
     finally:
         await conn.close()
-    assert {row["tablename"] for row in tables} >= {"payments", "idempotency_keys"}
-    assert version == "0001"
+    assert {row["tablename"] for row in tables} >= {"payments", "idempotency_keys", "outbox"}
+    assert version == "0002"

@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -53,10 +55,17 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from servicekit.auth import issue_token
+
 __all__ = [
+    "INGEST_MUTATION",
+    "INGEST_SCOPE",
+    "DeliveryRefused",
+    "EventsSender",
     "OutboxMessage",
     "OutboxRelay",
     "Sender",
+    "events_relay_hook",
     "outbox_table",
     "record_event",
     "relay_hook",
@@ -150,6 +159,108 @@ async def record_event(
 
 Sender = Callable[[Sequence[OutboxMessage]], Awaitable[None]]
 """Delivers a batch; returns when the receiver acknowledged every message, raises otherwise."""
+
+
+INGEST_SCOPE = "events:ingest"
+
+INGEST_MUTATION = """
+mutation IngestEvents($events: [IngestEventInput!]!) {
+  ingestEvents(events: $events) { ingested duplicates }
+}
+"""
+
+
+class DeliveryRefused(RuntimeError):
+    """The events service answered but did not store the batch (the relay retries it)."""
+
+
+class EventsSender:
+    """A :data:`Sender` posting batches to the events service's ``ingestEvents`` mutation.
+
+    The relay authenticates with a short-lived HS256 service token carrying the scope
+    ``events:ingest``, signed with the service's own JWT secret (dev/test share one
+    secret; in production the events service must trust that secret or a JWKS that
+    signs the relay's token). A batch counts as delivered only on a GraphQL answer
+    without errors: any HTTP failure, non-2xx status or GraphQL error raises, and the
+    relay keeps the rows pending.
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        url: str,
+        secret: str,
+        component: str,
+        environment: str,
+        subject: str | None = None,
+        timeout_seconds: float = 5.0,
+        token_ttl_seconds: int = 300,
+    ) -> None:
+        self.client = client
+        self.url = url
+        self.secret = secret
+        self.component = component
+        self.environment = environment
+        self.subject = subject or f"service:{component}"
+        self.timeout = timeout_seconds
+        self.token_ttl = token_ttl_seconds
+        self._token: tuple[str, float] | None = None
+
+    def _bearer(self) -> str:
+        now = time.monotonic()
+        if self._token is None or self._token[1] <= now:
+            token = issue_token(
+                secret=self.secret,
+                subject=self.subject,
+                scopes=[INGEST_SCOPE],
+                ttl_seconds=self.token_ttl,
+            )
+            # Renewed well before it expires (clock skew, slow batches).
+            self._token = (token, now + self.token_ttl / 2)
+        return self._token[0]
+
+    def event_input(self, message: OutboxMessage) -> dict[str, Any]:
+        """One ``IngestEventInput``: the outbox row as an event of the log."""
+        payer = message.payload.get("payerEmail")
+        if message.actor and "@" in message.actor:
+            email = message.actor
+        elif isinstance(payer, str) and payer:
+            email = payer
+        else:
+            email = message.actor or self.subject
+        return {
+            "id": str(message.event_id),
+            "subjectType": message.subject_type,
+            "subjectId": message.subject_id,
+            "kind": message.kind,
+            "email": email,
+            "environment": self.environment,
+            "component": self.component,
+            "message": message.message,
+            "data": dict(message.payload),
+            "occurredAt": message.occurred_at.isoformat(),
+        }
+
+    async def __call__(self, batch: Sequence[OutboxMessage]) -> None:
+        response = await self.client.post(
+            self.url,
+            json={
+                "query": INGEST_MUTATION,
+                "variables": {"events": [self.event_input(m) for m in batch]},
+            },
+            headers={"Authorization": f"Bearer {self._bearer()}"},
+            timeout=self.timeout,
+        )
+        if response.status_code >= 400:
+            raise DeliveryRefused(f"events answered HTTP {response.status_code}")
+        body = response.json()
+        errors = body.get("errors") if isinstance(body, dict) else None
+        if errors or not isinstance(body, dict) or not body.get("data"):
+            codes = sorted(
+                {str((e.get("extensions") or {}).get("code", "?")) for e in errors or []}
+            )
+            raise DeliveryRefused(f"events refused the batch: {', '.join(codes) or 'no data'}")
 
 
 class OutboxRelay:
@@ -308,3 +419,43 @@ def relay_hook(
             yield
 
     return hook
+
+
+def events_relay_hook(
+    table: Table,
+    *,
+    url: str,
+    component: str,
+    batch_size: int = 100,
+    idle_seconds: float = 0.5,
+    backoff_cap_seconds: float = 30.0,
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """The relay of ``table`` to the events service at ``url``, as a ``resources=`` hook.
+
+    It signs its tokens with the service's own ``JWT_SECRET`` (required when a relay runs).
+    """
+
+    def make_relay(state: Any) -> OutboxRelay:
+        secret = state.settings.jwt_secret
+        if secret is None:
+            raise RuntimeError(
+                f"{component}: the outbox relay signs its tokens with "
+                f"{state.settings.env_name('jwt_secret')}, which is not set"
+            )
+        sender = EventsSender(
+            state.http,
+            url=url,
+            secret=secret.get_secret_value(),
+            component=component,
+            environment=str(state.settings.env.value),
+        )
+        return OutboxRelay(
+            sessions=state.sessions(),
+            table=table,
+            send=sender,
+            batch_size=batch_size,
+            idle_seconds=idle_seconds,
+            backoff_cap_seconds=backoff_cap_seconds,
+        )
+
+    return relay_hook(make_relay)

@@ -35,3 +35,11 @@ class Settings(ServiceSettings):
     # Pagination of `payments`.
     page_size_default: int = Field(default=20, ge=1, le=500)
     page_size_max: int = Field(default=100, ge=1, le=500)
+
+    # The event trail (issue 9): the events service's GraphQL endpoint the outbox relay
+    # delivers to (unset: changes still queue in the outbox, nothing is relayed), and
+    # the relay's batch size, idle poll and longest backoff while events is unreachable.
+    events_url: str | None = None
+    outbox_batch_size: int = Field(default=100, ge=1, le=1000)
+    outbox_idle_seconds: float = Field(default=0.5, gt=0, le=60)
+    outbox_backoff_cap_seconds: float = Field(default=30.0, gt=0, le=600)

@@ -10,8 +10,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.database import naming_metadata
 from servicekit.idempotency import idempotency_table
+from servicekit.outbox import outbox_table
 
-__all__ = ["STATUSES", "Base", "Payment", "idempotency_keys"]
+__all__ = ["STATUSES", "Base", "Payment", "idempotency_keys", "outbox"]
 
 STATUSES = ("AUTHORIZED", "CAPTURED", "REFUNDED", "CANCELLED", "FAILED")
 
@@ -52,3 +53,6 @@ class Payment(Base):
 
 
 idempotency_keys = idempotency_table(Base.metadata)
+
+# Issue 9: one row per state change, written in the change's transaction.
+outbox = outbox_table(Base.metadata)

@@ -2,7 +2,8 @@
 
 Each mutation runs as ONE transaction through ``servicekit.idempotency``: the
 idempotency record, the row lock (``SELECT … FOR UPDATE``), the status change of
-:mod:`payments.domain` and (later) an outbox row commit or roll back together.
+:mod:`payments.domain` and its outbox row (the event trail, issue 9) commit or
+roll back together. A replayed idempotency key changes nothing, so it records nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from payments.domain import (
     apply_capture,
     apply_refund,
 )
-from payments.models import Payment, idempotency_keys
+from payments.models import Payment, idempotency_keys, outbox
 from payments.validation import (
     NewPayment,
     decode_cursor,
@@ -37,6 +38,7 @@ from payments.validation import (
 from servicekit.auth import Principal
 from servicekit.errors import BadUserInput, Forbidden, NotFound
 from servicekit.idempotency import run_idempotent, validate_key
+from servicekit.outbox import record_event
 
 __all__ = [
     "ADMIN_SCOPE",
@@ -44,6 +46,7 @@ __all__ = [
     "Page",
     "PaymentService",
     "can_see",
+    "event_payload",
     "owner_keys",
     "snapshot",
 ]
@@ -75,6 +78,30 @@ def owner_keys(principal: Principal) -> frozenset[str]:
 
 def can_see(principal: Principal, payer_email: str) -> bool:
     return principal.has_scope(ADMIN_SCOPE) or payer_email in owner_keys(principal)
+
+
+# The human-readable message of each status a change leads to (kind: payment.<status>).
+_MESSAGES = {
+    PaymentStatus.AUTHORIZED: "payment created",
+    PaymentStatus.CAPTURED: "payment captured",
+    PaymentStatus.REFUNDED: "payment refunded",
+    PaymentStatus.CANCELLED: "payment cancelled",
+    PaymentStatus.FAILED: "payment failed",
+}
+
+
+def event_payload(payment: PaymentSnapshot) -> dict[str, Any]:
+    """What an event tells of the payment after the change (no secrets, amounts in minor units)."""
+    return {
+        "paymentId": payment.id,
+        "status": payment.status.value,
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "capturedAmount": payment.captured_amount,
+        "refundedAmount": payment.refunded_amount,
+        "payerEmail": payment.payer_email,
+        "failureReason": payment.failure_reason,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +200,18 @@ class PaymentService:
         )
 
     # -- mutations ----------------------------------------------------------------
+    @property
+    def _actor(self) -> str:
+        return (self.principal.email or self.principal.subject)[:320]
+
+    async def _record(
+        self, session: AsyncSession, payment: PaymentSnapshot, *, kind: str, message: str
+    ) -> None:
+        await record_event(
+            session, outbox, subject_type="Payment", subject_id=payment.id, kind=kind,
+            message=message, payload=event_payload(payment), actor=self._actor,
+        )  # fmt: skip
+
     def _writer(self, key: str) -> None:
         self.principal.require_scope(WRITE_SCOPE)
         validate_key(key)
@@ -232,7 +271,16 @@ class PaymentService:
                 updated_at=now,
             )
             await repository.add_payment(session, payment=payment)
-            return snapshot(payment)
+            created = snapshot(payment)
+            if reason:  # declined: the payment is created FAILED, one change, one event
+                await self._record(
+                    session, created, kind="payment.failed", message=f"payment failed: {reason}"
+                )
+            else:
+                await self._record(
+                    session, created, kind="payment.created", message="payment created"
+                )
+            return created
 
         request = {
             "amount": new.amount,
@@ -252,6 +300,7 @@ class PaymentService:
         key: str,
         request: dict[str, Any],
         change: Callable[[Payment], object],
+        kind: str,
     ) -> PaymentSnapshot:
         """Lock the row, apply one status-machine step, save: the one place state changes."""
         pid = parse_id(payment_id)
@@ -264,8 +313,12 @@ class PaymentService:
             change(payment)
             payment.updated_at = datetime.now(UTC)
             await session.flush()
-            # Issue 9: the outbox row for this change is written here, same transaction.
-            return snapshot(payment)
+            changed = snapshot(payment)
+            message = _MESSAGES[changed.status]
+            if kind == "payment.refunded" and changed.status is PaymentStatus.CAPTURED:
+                message = "payment partially refunded"
+            await self._record(session, changed, kind=kind, message=message)
+            return changed
 
         return await self._idempotent(
             operation=operation, key=key, request={"id": str(pid), **request}, action=action
@@ -275,14 +328,14 @@ class PaymentService:
         self._writer(key)
         return await self._transition(
             operation="capturePayment", payment_id=payment_id, key=key, request={},
-            change=apply_capture,
+            change=apply_capture, kind="payment.captured",
         )  # fmt: skip
 
     async def cancel(self, *, payment_id: str, key: str) -> PaymentSnapshot:
         self._writer(key)
         return await self._transition(
             operation="cancelPayment", payment_id=payment_id, key=key, request={},
-            change=apply_cancel,
+            change=apply_cancel, kind="payment.cancelled",
         )  # fmt: skip
 
     async def refund(self, *, payment_id: str, amount: int | None, key: str) -> PaymentSnapshot:
@@ -291,4 +344,5 @@ class PaymentService:
         return await self._transition(
             operation="refundPayment", payment_id=payment_id, key=key,
             request={"amount": wanted}, change=lambda payment: apply_refund(payment, wanted),
+            kind="payment.refunded",
         )  # fmt: skip
