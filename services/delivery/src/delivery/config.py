@@ -38,3 +38,11 @@ class Settings(ServiceSettings):
     idempotency_retention_seconds: int = Field(default=86_400, ge=1)
     idempotency_wait_seconds: float = Field(default=10.0, gt=0, le=60)
     idempotency_purge_interval_seconds: float = Field(default=300.0, ge=0)
+
+    # The event trail (issue 9): the events service's GraphQL endpoint the outbox relay
+    # delivers to (unset: changes still queue in the outbox, nothing is relayed), and
+    # the relay's batch size, idle poll and longest backoff while events is unreachable.
+    events_url: str | None = None
+    outbox_batch_size: int = Field(default=100, ge=1, le=1000)
+    outbox_idle_seconds: float = Field(default=0.5, gt=0, le=60)
+    outbox_backoff_cap_seconds: float = Field(default=30.0, gt=0, le=600)

@@ -13,13 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from delivery.config import Settings
 from delivery.context import CIPHER, SERVICE, Context
 from delivery.crypto import PiiCipher
-from delivery.models import idempotency_keys
+from delivery.models import idempotency_keys, outbox
 from delivery.payments_client import PaymentsClient
 from delivery.schema import make_schema
 from delivery.service import DeliveryService
 from servicekit.app import ResourceHook, ServiceState
 from servicekit.app import create_app as create_service_app
 from servicekit.idempotency import purge_task
+from servicekit.outbox import events_relay_hook
 
 __all__ = ["create_app"]
 
@@ -60,6 +61,17 @@ def create_app(
     if settings.idempotency_purge_interval_seconds > 0:
         interval = settings.idempotency_purge_interval_seconds
         resources.append(purge_task(idempotency_keys, interval_seconds=interval))
+    if settings.events_url:
+        resources.append(
+            events_relay_hook(
+                outbox,
+                url=settings.events_url,
+                component="delivery",
+                batch_size=settings.outbox_batch_size,
+                idle_seconds=settings.outbox_idle_seconds,
+                backoff_cap_seconds=settings.outbox_backoff_cap_seconds,
+            )
+        )
     return create_service_app(
         settings,
         schema=make_schema(settings),

@@ -28,8 +28,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from delivery.status import DeliveryStatus
 from servicekit.database import naming_metadata
 from servicekit.idempotency import idempotency_table
+from servicekit.outbox import outbox_table
 
-__all__ = ["Base", "Delivery", "StatusChange", "idempotency_keys"]
+__all__ = ["Base", "Delivery", "StatusChange", "idempotency_keys", "outbox"]
 
 _STATUSES = ", ".join(f"'{s.value}'" for s in DeliveryStatus)
 
@@ -82,3 +83,6 @@ class StatusChange(Base):
 
 # Idempotency records of the mutations (servicekit's shared table shape).
 idempotency_keys = idempotency_table(Base.metadata)
+
+# The event trail (issue 9): one row per state change, in the change's transaction.
+outbox = outbox_table(Base.metadata)

@@ -2,8 +2,10 @@
 
 ``schedule_delivery`` and ``update_delivery_status`` run under
 :func:`servicekit.idempotency.run_idempotent`: the idempotency record, the
-delivery row and its history row commit together (a later outbox row joins the
-same transaction). The stored outcome is the delivery id only, never personal
+delivery row, its history row and its outbox row (the event trail, issue 9)
+commit together; a replayed key changes nothing and records nothing. Events carry
+no recipient data (name, address): only ids, status, courier and tracking number.
+The stored outcome is the delivery id only, never personal
 data; a replay reads the delivery again.
 """
 
@@ -21,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from delivery import repository
 from delivery.crypto import PiiCipher
-from delivery.models import Delivery
+from delivery.models import Delivery, outbox
 from delivery.payments_client import PaymentsClient
 from delivery.pii import Recipient, seal_recipient
 from delivery.status import DeliveryStatus, check_transition
@@ -29,6 +31,7 @@ from delivery.views import ADMIN_SCOPE, WRITE_SCOPE, owns
 from servicekit.auth import Principal
 from servicekit.errors import AppError, BadUserInput, Forbidden, InvalidState, NotFound
 from servicekit.idempotency import run_idempotent, validate_key
+from servicekit.outbox import record_event
 
 __all__ = ["DeliveryService", "StatusUpdate"]
 
@@ -163,6 +166,11 @@ class DeliveryService:
                 session, delivery_id=delivery_id, status=DeliveryStatus.PENDING.value,
                 note="scheduled",
             )  # fmt: skip
+            await _record(
+                session, principal, delivery_id=delivery_id, kind="delivery.scheduled",
+                message="delivery scheduled",
+                payload={"paymentId": payment_id, "status": DeliveryStatus.PENDING.value},
+            )  # fmt: skip
             return delivery_id
 
         request = {
@@ -199,6 +207,7 @@ class DeliveryService:
             if row is None:
                 raise NotFound(f"delivery {delivery_id} not found", argument="id")
             check_transition(DeliveryStatus(row.status), change.status)
+            before = {"status": row.status, "courier": row.courier, "tracking": row.tracking_number}
             values: dict[str, Any] = {"status": change.status.value}
             if change.status is DeliveryStatus.DISPATCHED:
                 tracking = change.tracking_number or _new_tracking_number()
@@ -218,6 +227,19 @@ class DeliveryService:
             await repository.insert_status_change(
                 session, delivery_id=delivery_id, status=change.status.value, note=change.note
             )
+            status = change.status.value
+            await _record(
+                session, principal, delivery_id=delivery_id,
+                kind=f"delivery.{status.lower()}",
+                message=f"delivery {status.lower().replace('_', ' ')}",
+                payload={
+                    "paymentId": row.payment_id, "status": status,
+                    "previousStatus": before["status"],
+                    "note": change.note, "courier": values.get("courier", before["courier"]),
+                    "trackingNumber": values.get("tracking_number", before["tracking"]),
+                    "eta": change.eta.isoformat() if change.eta else None,
+                },
+            )  # fmt: skip
             return delivery_id
 
         request = {"id": str(delivery_id), **update.request()}
@@ -251,6 +273,22 @@ class DeliveryService:
             )
         except _Transient as transient:
             raise transient.error from None
+
+
+async def _record(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    delivery_id: uuid.UUID,
+    kind: str,
+    message: str,
+    payload: dict[str, Any],
+) -> None:
+    await record_event(
+        session, outbox, subject_type="Delivery", subject_id=str(delivery_id), kind=kind,
+        message=message, payload={"deliveryId": str(delivery_id), **payload},
+        actor=(principal.email or principal.subject)[:320],
+    )  # fmt: skip
 
 
 def _new_tracking_number() -> str:
