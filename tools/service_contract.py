@@ -63,9 +63,6 @@ SERVICES = (
 )
 
 PENDING: Mapping[str, frozenset[str]] = {
-    # The outbox relay's target (architecture: "a transactional outbox").
-    "payments": frozenset({"PAYMENTS_EVENTS_URL"}),
-    "delivery": frozenset({"DELIVERY_EVENTS_URL"}),
     # The gateway's Redis-backed shared stores.
     "gateway": frozenset({"GATEWAY_REDIS_URL"}),
 }
