@@ -133,6 +133,7 @@ def _collect_simple(
     seen: set[int] = set()
     positions = out.positions
     single = keys[0] if len(keys) == 1 else None
+    names = ("__typename", *keys)  # a representation is dict(zip(names, ident))
     for entity in objects_at(data, path):
         typename = entity.get("__typename")
         if typename not in types or id(entity) in seen:
@@ -144,13 +145,13 @@ def _collect_simple(
                 continue
             ident: tuple[Any, ...] = (typename, value)
         else:
-            ident = (typename, *(entity.get(k) for k in keys))
+            ident = (typename, *map(entity.get, keys))
             if None in ident:
                 continue
         i = index.get(ident)
         if i is None:
             i = index[ident] = len(reps)
-            reps.append({"__typename": typename, **dict(zip(keys, ident[1:], strict=True))})
+            reps.append(dict(zip(names, ident, strict=True)))
             positions.append([])
         positions[i].append(entity)
     out.payload = orjson.dumps(reps)  # one call for the whole variable
