@@ -28,6 +28,7 @@ from bench.measure import Results, Target, report, run_rounds  # noqa: E402
 from bench.procs import BenchError, post_json  # noqa: E402
 from bench.workloads import (  # noqa: E402
     BENCH,
+    baseline_source,
     compose_synthetic,
     ensure_node,
     platform_workload,
@@ -42,6 +43,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "3"))
 WORKLOADS = os.environ.get("BENCH_WORKLOADS", "synthetic,platform").split(",")
+# A git ref (e.g. a commit before an optimisation): its gateway runs as "ours-base".
+BASELINE_REF = os.environ.get("BENCH_BASELINE_REF", "")
 
 
 def body(name: str) -> bytes:
@@ -103,7 +106,7 @@ def synthetic(logs: Path, node: bool, out: list[str]) -> None:
     with ExitStack() as stack:
         urls, fetches, pids = stack.enter_context(synthetic_subgraphs(logs))
         supergraph = compose_synthetic(urls, logs / "synthetic.graphql")
-        gw = start_gateways(supergraph, urls, logs, stack, node=node)
+        gw = start_gateways(supergraph, urls, logs, stack, node=node, baseline=baseline(logs))
         out.append(
             f"- our gateway: cold start to ready {gw.cold_start:.2f} s (synthetic supergraph)"
         )
@@ -115,6 +118,8 @@ def synthetic(logs: Path, node: bool, out: list[str]) -> None:
         same_answer(both | {"direct": urls["products"]}, body("single"))
         for name, query, direct in (("heavy", "heavy", False), ("single-subgraph", "single", True)):
             targets = [Target("ours", gw.ours_url, body(query), gw.ours.pid, fetches)]
+            if gw.base is not None:
+                targets.append(Target("ours-base", gw.base_url, body(query), gw.base.pid, fetches))
             if gw.apollo is not None:
                 targets.append(Target("apollo", gw.apollo_url, body(query), gw.apollo.pid, fetches))
             if direct:
@@ -132,11 +137,17 @@ def platform_board(logs: Path, node: bool, out: list[str]) -> None:
     with ExitStack() as stack:
         urls, fetches, bearer, env, pids = stack.enter_context(platform_workload(logs))
         supergraph = ROOT / "supergraph" / "supergraph.graphql"
-        gw = start_gateways(supergraph, urls, logs, stack, node=node, env=env)
+        gw = start_gateways(
+            supergraph, urls, logs, stack, node=node, env=env, baseline=baseline(logs)
+        )
         both = {"ours": gw.ours_url} | ({"apollo": gw.apollo_url} if gw.apollo else {})
         size = same_answer(both, body("board"), bearer)
         print(f"platform board: {' and '.join(both)} agree, {size / 1024:.1f} KB")
         targets = [Target("ours", gw.ours_url, body("board"), gw.ours.pid, fetches, bearer)]
+        if gw.base is not None:
+            targets.append(
+                Target("ours-base", gw.base_url, body("board"), gw.base.pid, fetches, bearer)
+            )
         if gw.apollo is not None:
             targets.append(
                 Target("apollo", gw.apollo_url, body("board"), gw.apollo.pid, fetches, bearer)
@@ -152,6 +163,12 @@ def platform_board(logs: Path, node: bool, out: list[str]) -> None:
             results,
             "ours",
         )
+
+
+def baseline(logs: Path) -> Path | None:
+    if not BASELINE_REF:
+        return None
+    return baseline_source(BASELINE_REF, logs / "baseline")
 
 
 def _kb(results: Results) -> str:
@@ -171,23 +188,28 @@ def main() -> int:
         f"- machine: {machine()}",
         f"- settings: {ROUNDS} interleaved rounds x {SECONDS:g} s per target,"
         f" {CONNECTIONS} connections, {WARMUP:g} s warm-up;"
-        " gateways on core 0, subgraphs and wrk on core 1",
+        + (f" ours-base is our gateway at {BASELINE_REF};" if BASELINE_REF else "")
+        + " gateways on core 0, subgraphs and wrk on core 1",
     ]
+    failed = False
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         logs = Path(tmp)
-        try:
-            if "synthetic" in WORKLOADS:
-                synthetic(logs, node, out)
-            if "platform" in WORKLOADS:
-                platform_board(logs, node, out)
-        except BenchError as err:
-            print(f"bench failed: {err} (logs were in {logs})")
-            for log in logs.glob("*.log"):
-                print(f"--- {log.name}\n{log.read_text()[-2000:]}")
-            return 1
+        for name, workload in (("synthetic", synthetic), ("platform", platform_board)):
+            if name not in WORKLOADS:
+                continue
+            part: list[str] = []
+            try:
+                workload(logs, node, part)
+            except Exception as err:  # report it and keep the other workload's numbers
+                failed = True
+                print(f"{name} workload failed: {type(err).__name__}: {err}")
+                for log in logs.glob("*.log"):
+                    print(f"--- {log.name}\n{log.read_text()[-1500:]}")
+            out += part
+            print("\n".join(part), flush=True)
     out.append(f"- load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print("\n".join(out))
-    return 0
+    print("\n" + "\n".join(out))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

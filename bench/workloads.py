@@ -16,7 +16,16 @@ from pathlib import Path
 
 from bench.procs import GATEWAY_CORE, OTHER_CORE, BenchError, Proc, free_port, post_json, wait_ready
 
-__all__ = ["ROOT", "Gateways", "platform_workload", "start_gateways", "synthetic_subgraphs"]
+__all__ = [
+    "ROOT",
+    "Gateways",
+    "baseline_source",
+    "compose_synthetic",
+    "ensure_node",
+    "platform_workload",
+    "start_gateways",
+    "synthetic_subgraphs",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -55,7 +64,7 @@ def metrics_counter(urls: list[str]) -> Callable[[], int]:
     def read() -> int:
         total = 0.0
         for url in urls:
-            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310
                 total += sum(float(v) for v in pattern.findall(response.read().decode()))
         return int(total)
 
@@ -109,6 +118,27 @@ class Gateways:
     cold_start: float
     apollo: Proc | None
     apollo_url: str
+    base: Proc | None = None  # our gateway at BENCH_BASELINE_REF, for before/after
+    base_url: str = ""
+
+
+def baseline_source(ref: str, into: Path) -> Path:
+    """The gateway's source at git ``ref`` (git archive: no change to the checkout)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "services/gateway/src"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "services" / "gateway" / "src"
+
+
+def _ours(name: str, supergraph: Path, env: dict[str, str], logs: Path) -> tuple[Proc, str]:
+    port = free_port()
+    argv = [sys.executable, "-m", "gateway.cli", "serve", "--supergraph", str(supergraph)]
+    proc = Proc(name, [*argv, "--port", str(port)], GATEWAY_CORE, logs, env=env)
+    return proc, f"http://127.0.0.1:{port}/graphql"
 
 
 def start_gateways(
@@ -119,20 +149,21 @@ def start_gateways(
     *,
     node: bool,
     env: dict[str, str] | None = None,
+    baseline: Path | None = None,
 ) -> Gateways:
     """Ours and Apollo's, both pinned to the gateway core, over the same supergraph."""
-    port = free_port()
     ours_env = {**(env or os.environ), "GATEWAY_SUBGRAPH_URLS": json.dumps(urls)}
-    ours = Proc(
-        "ours",
-        [str(BIN / "gateway"), "serve", "--supergraph", str(supergraph), "--port", str(port)],
-        GATEWAY_CORE,
-        logs,
-        env=ours_env,
-    )
+    ours, ours_url = _ours("ours", supergraph, ours_env, logs)
     stack.callback(ours.stop)
-    ours_url = f"http://127.0.0.1:{port}/graphql"
     cold = wait_ready(ours_url, ours.start())
+    base: Proc | None = None
+    base_url = ""
+    if baseline is not None:
+        # PYTHONPATH comes before the editable install: the process runs the old source.
+        base_env = {**ours_env, "PYTHONPATH": str(baseline)}
+        base, base_url = _ours("ours-base", supergraph, base_env, logs)
+        stack.callback(base.stop)
+        wait_ready(base_url, base.start())
     apollo: Proc | None = None
     apollo_url = ""
     if node:
@@ -143,7 +174,7 @@ def start_gateways(
         text = text.replace(", for: SECURITY)", ")")
         for name, url in urls.items():
             text = re.sub(rf'(join__graph\(name: "{name}", url: ")[^"]*"', rf'\g<1>{url}"', text)
-        copy = supergraph.with_name(supergraph.stem + ".apollo.graphql")
+        copy = logs / (supergraph.stem + ".apollo.graphql")  # never beside the source
         copy.write_text(text)
         aport = free_port()
         apollo = Proc(
@@ -155,7 +186,7 @@ def start_gateways(
         stack.callback(apollo.stop)
         apollo_url = f"http://127.0.0.1:{aport}/graphql"
         wait_ready(apollo_url, apollo.start())
-    return Gateways(ours, ours_url, cold, apollo, apollo_url)
+    return Gateways(ours, ours_url, cold, apollo, apollo_url, base, base_url)
 
 
 BOARD_SEED = """
