@@ -30,6 +30,7 @@ if _SUPPORT not in sys.path:
 from events_testkit import GraphQL  # noqa: E402
 
 TEST_SECRET = "events-test-cursor-signing-key-0123456789"
+JWT_SECRET = "events-test-jwt-secret-0123456789abcdef"
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +51,12 @@ async def database_url(events_database_target: tuple[str, str]) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(env="test", database_url=database_url, app_secret=SecretStr(TEST_SECRET))
+    return Settings(
+        env="test",
+        database_url=database_url,
+        app_secret=SecretStr(TEST_SECRET),
+        jwt_secret=SecretStr(JWT_SECRET),
+    )
 
 
 @pytest.fixture(scope="session")

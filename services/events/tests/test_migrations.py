@@ -37,4 +37,6 @@ async def test_search_and_filter_indexes_exist(engine: AsyncEngine) -> None:
         "ix_events_environment_component_created_at_id",
         "ix_events_component_created_at_id",
         "ix_events_message_trgm",
+        "ix_events_subject_type_subject_id_created_at_id",
+        "uq_events_source_event_id",
     }

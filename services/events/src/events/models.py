@@ -7,11 +7,12 @@ index in a new migration; nothing here needs to change shape for that.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, DateTime, Identity, Index, String, Text, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from servicekit.database import naming_metadata
@@ -50,6 +51,15 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.clock_timestamp()
     )
+    # Events ingested from other services' outboxes: their id (deduplicates redeliveries),
+    # what they are about, what happened and when it happened at the source.
+    source_event_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), unique=True, nullable=True
+    )
+    subject_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    subject_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    kind: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    occurred_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (
         CheckConstraint(f"char_length(message) <= {MAX_MESSAGE_LENGTH}", name="message_length"),
@@ -73,6 +83,14 @@ Index(
 Index(
     "ix_events_component_created_at_id",
     Event.component,
+    Event.created_at.desc(),
+    Event.id.desc(),
+)
+# The audit trail of one payment or delivery, newest first.
+Index(
+    "ix_events_subject_type_subject_id_created_at_id",
+    Event.subject_type,
+    Event.subject_id,
     Event.created_at.desc(),
     Event.id.desc(),
 )

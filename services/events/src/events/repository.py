@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, insert, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from events.cursors import Position
 from events.models import Event
 
-__all__ = ["EventFilters", "count_events", "events_by_ids", "insert_event", "list_events"]
+__all__ = [
+    "EventFilters",
+    "IngestedEvent",
+    "count_events",
+    "events_by_ids",
+    "ingest_events",
+    "insert_event",
+    "list_events",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +117,52 @@ async def insert_event(
 
 async def count_events(session: AsyncSession) -> int:
     return int((await session.scalar(select(func.count()).select_from(Event))) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestedEvent:
+    """One event delivered by another service's outbox relay."""
+
+    source_event_id: uuid.UUID
+    subject_type: str
+    subject_id: str
+    kind: str
+    email: str
+    environment: str
+    component: str
+    message: str
+    data: Any
+    occurred_at: datetime
+
+
+async def ingest_events(
+    session: AsyncSession, *, events: Sequence[IngestedEvent]
+) -> tuple[int, int]:
+    """Insert a batch once: redelivered ids are skipped. Returns (ingested, duplicates)."""
+    if not events:
+        return 0, 0
+    statement = (
+        pg_insert(Event)
+        .values(
+            [
+                {
+                    "source_event_id": event.source_event_id,
+                    "subject_type": event.subject_type,
+                    "subject_id": event.subject_id,
+                    "kind": event.kind,
+                    "email": event.email,
+                    "environment": event.environment,
+                    "component": event.component,
+                    "message": event.message,
+                    "data": event.data,
+                    "occurred_at": event.occurred_at,
+                }
+                for event in events
+            ]
+        )
+        .on_conflict_do_nothing(index_elements=[Event.source_event_id])
+        .returning(Event.id)
+    )
+    inserted = len((await session.execute(statement)).all())
+    await session.commit()
+    return inserted, len(events) - inserted

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from events.context import EventsContext
 from events.repository import insert_event
+from events.schema.ingest import IngestEventsPayload, resolve_ingest_events
 from events.schema.scalars import JSONString
 from events.schema.types import CreateEventInput, CreateEventPayload, Event, SaveEventPayload
 from events.validation import (
@@ -79,4 +80,9 @@ class Mutation:
     )
     create_event: CreateEventPayload = strawberry.mutation(
         resolver=resolve_create_event, description="Save an event; `data` is any JSON value."
+    )
+    ingest_events: IngestEventsPayload = strawberry.mutation(
+        resolver=resolve_ingest_events,
+        description="Store a batch from another service's outbox (scope events:ingest); "
+        "events already stored (same id) are counted as duplicates.",
     )
