@@ -47,6 +47,7 @@ async def test_each_change_is_one_row_in_order_and_carries_no_pii(
     assert rows[1]["payload"]["trackingNumber"] == "DHL-0042"
     assert rows[3]["payload"]["courier"] == "DHL"
     assert {r["payload"]["paymentId"] for r in rows} == {payment_id}
+    assert {r["payload"]["payerEmail"] for r in rows} == {"alice@example.com"}
     blob = json.dumps([r["payload"] for r in rows])
     for secret in (RECIPIENT, ADDRESS["line1"], ADDRESS["city"], ADDRESS["postalCode"]):
         assert secret not in blob

@@ -4,7 +4,8 @@
 :func:`servicekit.idempotency.run_idempotent`: the idempotency record, the
 delivery row, its history row and its outbox row (the event trail, issue 9)
 commit together; a replayed key changes nothing and records nothing. Events carry
-no recipient data (name, address): only ids, status, courier and tracking number.
+no recipient data (name, address): ids, status, courier, tracking number and the
+payer's e-mail (the event's owner when the actor is a system without an e-mail).
 The stored outcome is the delivery id only, never personal
 data; a replay reads the delivery again.
 """
@@ -169,7 +170,10 @@ class DeliveryService:
             await _record(
                 session, principal, delivery_id=delivery_id, kind="delivery.scheduled",
                 message="delivery scheduled",
-                payload={"paymentId": payment_id, "status": DeliveryStatus.PENDING.value},
+                payload={
+                    "paymentId": payment_id, "status": DeliveryStatus.PENDING.value,
+                    "payerEmail": payment.payer_email.lower(),
+                },
             )  # fmt: skip
             return delivery_id
 
@@ -233,7 +237,7 @@ class DeliveryService:
                 kind=f"delivery.{status.lower()}",
                 message=f"delivery {status.lower().replace('_', ' ')}",
                 payload={
-                    "paymentId": row.payment_id, "status": status,
+                    "paymentId": row.payment_id, "status": status, "payerEmail": row.payer_email,
                     "previousStatus": before["status"],
                     "note": change.note, "courier": values.get("courier", before["courier"]),
                     "trackingNumber": values.get("tracking_number", before["tracking"]),
