@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,6 +13,7 @@ from events_testkit import codes
 
 from events.config import Settings
 from servicekit.auth import issue_token
+from servicekit.outbox import EventsSender, OutboxMessage
 
 INGEST = """
 mutation($events: [IngestEventInput!]!) { ingestEvents(events: $events) { ingested duplicates } }
@@ -96,3 +98,26 @@ async def test_one_bad_event_rejects_the_batch(
         "code": "BAD_USER_INPUT", "argumentName": "events[1].id",
     }  # fmt: skip
     assert await count_rows() == before
+
+
+async def test_servicekit_events_sender_is_accepted(
+    client: httpx.AsyncClient, settings: Settings, count_rows: Callable[[], Awaitable[int]]
+) -> None:
+    """The contract with the payments/delivery outbox relay (servicekit.outbox.EventsSender)."""
+    assert settings.jwt_secret is not None
+    sender = EventsSender(
+        client,
+        url="http://events.test/graphql",
+        secret=settings.jwt_secret.get_secret_value(),
+        component="payments",
+        environment="test",
+    )
+    message = OutboxMessage(
+        event_id=uuid.uuid4(), subject_type="Payment", subject_id="pay_9",
+        kind="payment.authorized", actor="payer@example.com", message="payment authorized",
+        payload={"amount": 500}, occurred_at=datetime.now(UTC),
+    )  # fmt: skip
+    before = await count_rows()
+    await sender([message])
+    await sender([message])  # a redelivery after a lost acknowledgement
+    assert await count_rows() == before + 1
