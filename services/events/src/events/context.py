@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from events.config import Settings
-from events.loaders import EventLoader, event_loader
+from events.loaders import EventLoader, TrailLoader, event_loader, trail_loader
 from servicekit.context import RequestContext
 
 __all__ = ["EventsContext"]
@@ -23,3 +23,7 @@ class EventsContext(RequestContext):
     def event_loader(self) -> EventLoader:
         # One loader per request: batching within the request, no cache across requests.
         return event_loader(self.sessions)
+
+    @cached_property
+    def trail_loader(self) -> TrailLoader:
+        return trail_loader(self.sessions)

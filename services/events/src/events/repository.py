@@ -11,15 +11,18 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, insert, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from events.cursors import Position
 from events.models import Event
 
 __all__ = [
     "EventFilters",
+    "IngestConflictError",
     "IngestedEvent",
     "count_events",
     "events_by_ids",
+    "events_of_subjects",
     "ingest_events",
     "insert_event",
     "list_events",
@@ -135,10 +138,33 @@ class IngestedEvent:
     occurred_at: datetime
 
 
+class IngestConflictError(Exception):
+    """Event ids already stored with a different content (not a redelivery: a bug upstream)."""
+
+    def __init__(self, ids: Sequence[uuid.UUID]) -> None:
+        super().__init__(f"{len(ids)} event id(s) already stored with other content")
+        self.ids = list(ids)
+
+
+def _same(row: Event, event: IngestedEvent) -> bool:
+    return (
+        row.subject_type, row.subject_id, row.kind, row.email, row.environment, row.component,
+        row.message, row.data, row.occurred_at,
+    ) == (
+        event.subject_type, event.subject_id, event.kind, event.email, event.environment,
+        event.component, event.message, event.data, event.occurred_at,
+    )  # fmt: skip
+
+
 async def ingest_events(
     session: AsyncSession, *, events: Sequence[IngestedEvent]
 ) -> tuple[int, int]:
-    """Insert a batch once: redelivered ids are skipped. Returns (ingested, duplicates)."""
+    """Insert a batch once: redelivered ids are skipped. Returns (ingested, duplicates).
+
+    ``createdAt`` of an ingested event is when the change happened at the source. A skipped
+    id whose stored content differs raises :class:`IngestConflictError` and nothing of the
+    batch is stored.
+    """
     if not events:
         return 0, 0
     statement = (
@@ -156,13 +182,65 @@ async def ingest_events(
                     "message": event.message,
                     "data": event.data,
                     "occurred_at": event.occurred_at,
+                    "created_at": event.occurred_at,
                 }
                 for event in events
             ]
         )
         .on_conflict_do_nothing(index_elements=[Event.source_event_id])
-        .returning(Event.id)
+        .returning(Event.source_event_id)
     )
-    inserted = len((await session.execute(statement)).all())
+    inserted = {row.source_event_id for row in (await session.execute(statement)).all()}
+    skipped = {e.source_event_id: e for e in events if e.source_event_id not in inserted}
+    if skipped:
+        stored = await session.scalars(
+            select(Event).where(Event.source_event_id.in_(list(skipped)))
+        )
+        conflicts = [
+            row.source_event_id
+            for row in stored
+            if row.source_event_id is not None and not _same(row, skipped[row.source_event_id])
+        ]
+        if conflicts:
+            await session.rollback()
+            raise IngestConflictError([c for c in conflicts if c is not None])
     await session.commit()
-    return inserted, len(events) - inserted
+    return len(inserted), len(events) - len(inserted)
+
+
+async def events_of_subjects(
+    session: AsyncSession,
+    *,
+    subject_type: str,
+    subject_ids: Sequence[str],
+    first: int,
+    after: int | None = None,
+) -> dict[str, list[Event]]:
+    """The newest ``first`` events of each subject (after the event ``after``), ONE query.
+
+    A window function numbers each subject's events newest first; ties on ``created_at``
+    are broken by id, the order the log stored them.
+    """
+    conditions: list[ColumnElement[bool]] = [
+        Event.subject_type == subject_type,
+        Event.subject_id.in_(list(subject_ids)),
+    ]
+    if after is not None:
+        anchor = select(Event.created_at, Event.id).where(Event.id == after).subquery()
+        conditions.append(
+            tuple_(Event.created_at, Event.id)
+            < tuple_(select(anchor.c.created_at).scalar_subquery(), after)
+        )
+    rank = func.row_number().over(
+        partition_by=Event.subject_id, order_by=(Event.created_at.desc(), Event.id.desc())
+    )
+    ranked = select(Event, rank.label("rank")).where(*conditions).subquery()
+    row = aliased(Event, ranked)
+    result = await session.scalars(
+        select(row).where(ranked.c.rank <= first).order_by(ranked.c.subject_id, ranked.c.rank)
+    )
+    found: dict[str, list[Event]] = {subject_id: [] for subject_id in subject_ids}
+    for event in result:
+        if event.subject_id is not None:
+            found.setdefault(event.subject_id, []).append(event)
+    return found

@@ -7,6 +7,7 @@ from strawberry.extensions import ValidationCache
 from events.schema.mutations import Mutation
 from events.schema.queries import Query
 from events.schema.scalars import SCALAR_MAP
+from events.schema.trail import Delivery, Payment
 from events.schema.types import Event
 from servicekit.graphql import PlatformSchema, build_schema
 from servicekit.settings import ServiceSettings
@@ -19,7 +20,7 @@ def build_events_schema(settings: ServiceSettings) -> PlatformSchema:
         settings=settings,
         query=Query,
         mutation=Mutation,
-        types=[Event],
+        types=[Event, Payment, Delivery],
         scalar_map=SCALAR_MAP,
         # Clients send the same few operations: validate each document once, not per request
         # (validation was half of the CPU time of a saveEvent). No ParserCache: its parse

@@ -1,7 +1,10 @@
 """``ingestEvents``: other services' outbox relays deliver their events here.
 
 Needs a bearer token with the scope ``events:ingest``. Redelivered events (same ``id``) are
-skipped, so the relay's at-least-once delivery stores each event once.
+skipped, so the relay's at-least-once delivery stores each event once; an id stored with a
+different content is refused with ``EVENT_ID_CONFLICT`` (nothing of the batch is stored).
+The mutation is ``@inaccessible``: relays call the events subgraph directly, the gateway's
+client-facing API does not offer it.
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from events.context import EventsContext
-from events.repository import IngestedEvent, ingest_events
+from events.repository import IngestConflictError, IngestedEvent, ingest_events
 from events.validation import as_utc, check_data_size, check_email, check_label, check_message
-from servicekit.errors import BadUserInput, Forbidden
+from servicekit.errors import AppError, BadUserInput, Forbidden
 
 __all__ = ["INGEST_SCOPE", "IngestEventInput", "IngestEventsPayload", "resolve_ingest_events"]
 
@@ -80,5 +83,12 @@ async def resolve_ingest_events(
         raise BadUserInput(f"at most {MAX_BATCH} events per batch", argument="events")
     batch = [_event(value, at=f"events[{index}]") for index, value in enumerate(events)]
     async with info.context.sessions() as session:
-        ingested, duplicates = await ingest_events(session, events=batch)
+        try:
+            ingested, duplicates = await ingest_events(session, events=batch)
+        except IngestConflictError as conflict:
+            raise AppError(
+                "an event id is already stored with a different content",
+                code="EVENT_ID_CONFLICT",
+                ids=[str(i) for i in conflict.ids[:20]],
+            ) from None
     return IngestEventsPayload(ingested=ingested, duplicates=duplicates)

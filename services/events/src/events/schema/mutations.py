@@ -81,8 +81,9 @@ class Mutation:
     create_event: CreateEventPayload = strawberry.mutation(
         resolver=resolve_create_event, description="Save an event; `data` is any JSON value."
     )
-    ingest_events: IngestEventsPayload = strawberry.mutation(
+    ingest_events: IngestEventsPayload = strawberry.federation.mutation(
         resolver=resolve_ingest_events,
+        inaccessible=True,
         description="Store a batch from another service's outbox (scope events:ingest); "
         "events already stored (same id) are counted as duplicates.",
     )

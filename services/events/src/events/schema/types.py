@@ -43,6 +43,13 @@ class Event:
     data_value: JSON | None = strawberry.field(
         description="The event's JSON data as a JSON value (object, list, ...)."
     )
+    subject_type: str | None = strawberry.field(
+        default=None,
+        description="What the event is about (`Payment`, `Delivery`) for events of the trail.",
+    )
+    subject_id: str | None = strawberry.field(
+        default=None, description="The id of the payment or delivery the event is about."
+    )
 
     @classmethod
     def from_row(cls, row: EventRow) -> Event:
@@ -55,6 +62,8 @@ class Event:
             data=JSONString(row.data) if row.data is not None else None,
             created_at=row.created_at,
             data_value=JSON(row.data) if row.data is not None else None,
+            subject_type=row.subject_type,
+            subject_id=row.subject_id,
         )
 
     @classmethod
