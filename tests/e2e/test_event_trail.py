@@ -165,3 +165,46 @@ async def test_the_log_holds_every_change_once_in_order_after_an_events_outage(
     assert dict(arrived) == expected
     for name in ("payments", "delivery"):
         assert await _metric(http, base[name], "outbox_backlog") == 0
+
+
+TRAIL = """query($id: ID!) {
+  payment(id: $id) {
+    status
+    events { message createdAt }
+    delivery { status events { message } }
+  }
+}"""
+
+
+async def test_the_gateway_answers_a_payment_with_its_trail(
+    platform: PlatformRunner, http: httpx.AsyncClient
+) -> None:
+    gateway = Client(http, platform.url("gateway"), token("alice@example.com", "payments:write"))
+    courier = Client(http, platform.url("gateway"), token("courier-system", "delivery:write"))
+    key = uuid.uuid4().hex
+    pid = _ok(await gateway(CREATE, key=key, amount=4200))["createPayment"]["id"]
+    _ok(await gateway(STEP % "capture", id=pid, key=f"{key}-cap"))
+    did = _ok(await gateway(SCHEDULE, id=pid, key=f"{key}-s"))["scheduleDelivery"]["id"]
+    _ok(await courier(DISPATCH, id=did, key=f"{key}-d"))
+
+    # The relays deliver asynchronously: wait (bounded) for the whole trail.
+    deadline = time.monotonic() + DRAIN_DEADLINE_S
+    while True:
+        payment = _ok(await gateway(TRAIL, id=pid))["payment"]
+        complete = len(payment["events"]) == 2 and len(payment["delivery"]["events"]) == 2
+        if complete or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.3)
+    assert payment["status"] == "CAPTURED"
+    assert [e["message"] for e in payment["events"]] == ["payment captured", "payment created"]
+    assert payment["events"][0]["createdAt"] >= payment["events"][1]["createdAt"]
+    assert payment["delivery"]["status"] == "DISPATCHED"
+    assert [e["message"] for e in payment["delivery"]["events"]] == [
+        "delivery dispatched",
+        "delivery scheduled",
+    ]
+    # Someone else's token does not see the payment, hence not its trail either.
+    stranger = Client(http, platform.url("gateway"), token("mallory@example.com"))
+    denied = await stranger(TRAIL, id=pid)
+    assert denied.get("data") is None or denied["data"]["payment"] is None
+    assert "payment captured" not in str(denied)
