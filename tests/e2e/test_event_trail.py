@@ -10,7 +10,7 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import httpx
 import pytest
 from tools.platform_runner import SUBGRAPHS, PlatformRunner
