@@ -66,6 +66,45 @@ class DiesAfterAck:
             raise RuntimeError("relay killed between delivering and marking delivered")
 
 
+def _events_app(log_engine: Any) -> Any:
+    return create_events_app(
+        EventsSettings(
+            env="test",
+            database_url=log_engine.url.render_as_string(hide_password=False),
+            app_secret=SecretStr(SECRET),
+            jwt_secret=SecretStr(SECRET),
+        )
+    )
+
+
+async def test_a_refused_batch_stays_pending_with_its_error(databases: tuple[Any, Any]) -> None:
+    source_engine, log_engine = databases
+    source = async_sessionmaker(source_engine, expire_on_commit=False)
+    async with source() as session, session.begin():
+        for step in range(2):
+            await record_event(
+                session, outbox, subject_type="Payment", subject_id="pay-x", kind="k",
+                message=f"m{step}", payload={}, actor="alice@example.com",
+            )  # fmt: skip
+    app = _events_app(log_engine)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as http,
+    ):
+        forged = EventsSender(
+            http, url="http://events.test/graphql", secret="not-the-events-secret-0123456789",
+            component="payments", environment="test",
+        )  # fmt: skip
+        relay = OutboxRelay(sessions=source, table=outbox, send=forged)
+        assert await relay.run_once() == 0
+        await relay.refresh_gauges()
+    assert (relay.failures_total, relay.backlog) == (1, 2)
+    async with source() as session:
+        errors = (await session.scalars(select(outbox.c.last_error).order_by(outbox.c.seq))).all()
+    # Only the subject's first change was due: the second waits behind it (order per subject).
+    assert errors == ["DeliveryRefused: events refused the batch: UNAUTHENTICATED", None]
+
+
 async def test_a_relay_killed_after_the_ack_duplicates_nothing(
     databases: tuple[Any, Any],
 ) -> None:
@@ -83,14 +122,7 @@ async def test_a_relay_killed_after_the_ack_duplicates_nothing(
                 )  # fmt: skip
             expected.setdefault(f"pay-{s}", []).append(event_id)
 
-    events_app = create_events_app(
-        EventsSettings(
-            env="test",
-            database_url=log_engine.url.render_as_string(hide_password=False),
-            app_secret=SecretStr(SECRET),
-            jwt_secret=SecretStr(SECRET),
-        )
-    )
+    events_app = _events_app(log_engine)
     async with (
         events_app.router.lifespan_context(events_app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=events_app)) as http,
