@@ -152,6 +152,9 @@ async def record_event(
             actor=actor,
             message=message,
             payload=dict(payload),
+            # The time of the write, after the caller's row locks: a change that waited for
+            # an earlier one is never dated before it (now() is the transaction's start).
+            occurred_at=func.clock_timestamp(),
         )
     )
     return event_id
