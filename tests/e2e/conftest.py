@@ -36,7 +36,13 @@ def platform(
         database_urls=urls,
         ports=ports,
         jwt_secret=JWT_SECRET,
-        env={"ENV": "test", "GATEWAY_EXPOSE_SUBGRAPH_ERRORS": "false"},
+        env={
+            "ENV": "test",
+            "GATEWAY_EXPOSE_SUBGRAPH_ERRORS": "false",
+            # Outbox relays retry quickly, so the trail catches up soon after an outage.
+            "PAYMENTS_OUTBOX_BACKOFF_CAP_SECONDS": "2",
+            "DELIVERY_OUTBOX_BACKOFF_CAP_SECONDS": "2",
+        },
         log_dir=logs,
     )
     try:
