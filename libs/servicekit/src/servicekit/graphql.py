@@ -13,6 +13,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -76,6 +77,10 @@ def build_schema(
         # Factories, not instances: Strawberry builds fresh extensions per request.
         lambda: AddValidationRules(depth_rules),
         lambda: MaxTokensLimiter(max_token_count=20_000),
+        # Clients and the gateway send the same few operations again and again: validate
+        # each distinct document once per process. (No ParserCache: Strawberry lets its
+        # cached parse errors escape without an error code.)
+        lambda: ValidationCache(maxsize=512),
         *extra_extensions,
     ]
     return PlatformSchema(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from strawberry.extensions import ValidationCache
-
 from events.schema.mutations import Mutation
 from events.schema.queries import Query
 from events.schema.scalars import SCALAR_MAP
@@ -22,8 +20,4 @@ def build_events_schema(settings: ServiceSettings) -> PlatformSchema:
         mutation=Mutation,
         types=[Event, Payment, Delivery],
         scalar_map=SCALAR_MAP,
-        # Clients send the same few operations: validate each document once, not per request
-        # (validation was half of the CPU time of a saveEvent). No ParserCache: its parse
-        # errors escape Strawberry's handling and lose their error code.
-        extra_extensions=[lambda: ValidationCache(maxsize=512)],
     )

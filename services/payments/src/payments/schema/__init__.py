@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from strawberry.extensions import ParserCache, ValidationCache
-
 from payments.config import Settings
 from payments.schema.mutations import Mutation
 from payments.schema.queries import Query
@@ -14,15 +12,4 @@ __all__ = ["create_schema"]
 
 
 def create_schema(settings: Settings) -> PlatformSchema:
-    # Clients (and the gateway) send the same few operations again and again: parse and
-    # validate each distinct text once (bounded LRU caches, shared per process).
-    return build_schema(
-        settings=settings,
-        query=Query,
-        mutation=Mutation,
-        types=[Payment],
-        extra_extensions=[
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-        ],
-    )
+    return build_schema(settings=settings, query=Query, mutation=Mutation, types=[Payment])
