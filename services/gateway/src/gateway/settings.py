@@ -1,8 +1,11 @@
 """Gateway settings: environment variables with the ``GATEWAY_`` prefix.
 
 One class, built once and passed in (``create_app(settings)``), so tests build
-their own. It extends the shared ``ServiceSettings`` (env, logging, JWT, body
-limit). Subgraph URL overrides are keyed by graph *name*, e.g.
+their own. It extends the shared ``ServiceSettings`` (env, logging, JWT, GraphiQL,
+introspection, body limit, depth) and the edge's ``EdgeSettings`` (limits,
+authorization, persisted queries, CSRF, header rules, breaker and retries; see
+``docs/edge.md``); a variable both declare exists once. Subgraph URL overrides are
+keyed by graph *name*, e.g.
 ``GATEWAY_SUBGRAPH_URLS='{"payments": "http://payments:5002/graphql"}'``.
 """
 
@@ -14,16 +17,27 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from gateway.edge.settings import EdgeSettings
 from servicekit.settings import ServiceSettings
 
 __all__ = ["Settings"]
 
 
-class Settings(ServiceSettings):
+class Settings(ServiceSettings, EdgeSettings):
     """Everything the gateway process reads from its environment."""
 
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
     service_name: ClassVar[str] = "gateway"
+
+    # Shared with ServiceSettings, where 0 is not allowed; here 0 switches the limit off.
+    max_query_depth: int = Field(default=15, ge=0)
+
+    # Batching: a JSON array of operations in one POST (GATEWAY_MAX_BATCH_SIZE bounds it).
+    batching_enabled: bool = True
+    # OpenTelemetry: OTLP/HTTP collector base URL (traces go to <url>/v1/traces); unset: off.
+    otlp_endpoint: str | None = None
+    # /readyz also asks every subgraph (a `{ __typename }` query) when true.
+    ready_check_subgraphs: bool = False
 
     port: int = Field(default=5000, ge=1, le=65535)
     supergraph_path: Path | None = None

@@ -1,7 +1,10 @@
 """The gateway's FastAPI app: ``/graphql`` (GET and POST), ``/healthz``, ``/readyz``, ``/metrics``.
 
 ``create_app(settings)`` loads the supergraph, opens the pooled subgraph client
-and builds the pipeline in the lifespan. Tests pass their own ``supergraph``,
+and builds the pipeline and the edge (``server/edge.py``) in the lifespan.
+GraphiQL (``GET /graphql`` with ``Accept: text/html``) is served from
+servicekit's pinned assets under ``/_graphiql`` when ``GATEWAY_GRAPHIQL`` allows
+(default: off in prod). Tests pass their own ``supergraph``,
 ``planner`` and ``client`` (an ``httpx.AsyncClient`` mounting ASGI subgraphs).
 """
 
@@ -19,13 +22,17 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.edge import GuardedTransport
+from gateway.edge.tracing import Tracing
 from gateway.planner import Planner
+from gateway.server.edge import build_edge
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.metrics import GatewayMetrics
 from gateway.server.runtime import Gateway, PlanFunction
 from gateway.settings import Settings
 from gateway.supergraph import Supergraph, load_supergraph
-from gateway.transport import Transport, build_client
+from gateway.transport import build_client
+from servicekit.graphiql import ASSETS_PATH, graphiql_assets
 from servicekit.health import Readiness, health_router
 from servicekit.logs import request_id_var
 
@@ -76,15 +83,46 @@ class _RequestLog:
             await self.app(scope, receive, send_wrapper)
         finally:
             if scope.get("path") == "/graphql":
+                # The endpoint leaves operation, fetch count and plan-cache hit in the state.
+                state = scope.get("state") or {}
                 _log.info(
                     "request",
                     extra={
                         "method": scope.get("method"),
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                        **state.get("summary", {}),
                     },
                 )
             request_id_var.reset(token)
+
+
+def _readiness(settings: Settings, holder: dict[str, Gateway]) -> Readiness:
+    """``/readyz``: the supergraph is loaded and, when configured, every subgraph answers."""
+    readiness = Readiness()
+
+    async def supergraph_loaded() -> None:
+        if "gateway" not in holder:
+            raise RuntimeError("supergraph not loaded")
+
+    async def subgraphs_answer() -> None:
+        gateway = holder.get("gateway")
+        if gateway is None:
+            raise RuntimeError("supergraph not loaded")
+        probe = b'{"query":"{ __typename }"}'
+        failed = []
+        for graph in gateway.supergraph.graph_names:
+            try:
+                await gateway.transport.fetch(graph, probe)
+            except Exception:  # any failure means "not ready"; named below
+                failed.append(graph)
+        if failed:
+            raise RuntimeError(f"subgraphs not answering: {', '.join(sorted(failed))}")
+
+    readiness.add("supergraph", supergraph_loaded)
+    if settings.ready_check_subgraphs:
+        readiness.add("subgraphs", subgraphs_answer)
+    return readiness
 
 
 def create_app(
@@ -97,14 +135,9 @@ def create_app(
     """Build the gateway app; resources are opened and closed in the lifespan."""
     settings.check_production()
     metrics = GatewayMetrics()
-    readiness = Readiness()
     holder: dict[str, Gateway] = {}
-
-    async def supergraph_loaded() -> None:
-        if "gateway" not in holder:
-            raise RuntimeError("supergraph not loaded")
-
-    readiness.add("supergraph", supergraph_loaded)
+    readiness = _readiness(settings, holder)
+    traces: dict[str, Tracing] = {}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -117,17 +150,36 @@ def create_app(
             http = client
             if http is None:
                 http = await stack.enter_async_context(build_client(settings))
-            transport = Transport(
+            edge = await build_edge(
+                settings,
+                sdl=loaded.sdl,
+                api_schema=loaded.api_schema,
+                http=http,
+                stack=stack,
+                on_circuit_change=metrics.set_circuit_state,
+            )
+            for graph in loaded.graph_names:
+                metrics.set_circuit_state(graph, 0)
+            if settings.otlp_endpoint:
+                tracing = Tracing.start(settings.otlp_endpoint)
+                traces["tracing"] = tracing
+                stack.callback(tracing.shutdown)  # flushes the last spans
+                stack.callback(traces.clear)
+            transport = GuardedTransport(
                 client=http,
                 urls=subgraph_urls(loaded, settings),
                 settings=settings,
                 observer=metrics.observe_fetch,
+                guard=edge.guard,
+                header_rules=edge.header_rules,
+                tracing=traces.get("tracing"),
             )
             gateway = Gateway(
                 settings=settings,
                 supergraph=loaded,
                 transport=transport,
                 planner=planner or default_planner(loaded),
+                edge=edge,
                 metrics=metrics,
             )
             holder["gateway"] = gateway
@@ -139,6 +191,11 @@ def create_app(
 
     metrics.watch_cache("request", lambda: holder["gateway"].operations if holder else None)
     metrics.watch_cache("plan", lambda: holder["gateway"].plans if holder else None)
+    metrics.service.gauge_callback(
+        "gateway_subgraph_retries",
+        "Query fetch retries since the process started (all subgraphs).",
+        lambda: float(holder["gateway"].edge.guard.retries) if holder else 0.0,
+    )
 
     app = FastAPI(
         title="gateway", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
@@ -146,7 +203,10 @@ def create_app(
     app.state.gateway = holder
 
     endpoint = GraphQLEndpoint(
-        gateway=lambda: holder.get("gateway"), metrics=metrics, max_body=settings.max_body_bytes
+        gateway=lambda: holder.get("gateway"),
+        metrics=metrics,
+        graphiql=settings.graphiql_enabled,
+        tracing=lambda: traces.get("tracing"),
     )
     app.add_api_route(
         "/graphql",
@@ -155,6 +215,8 @@ def create_app(
         include_in_schema=False,
     )
     app.include_router(health_router(readiness))
+    if settings.graphiql_enabled:
+        app.mount(ASSETS_PATH, graphiql_assets(), name="graphiql-assets")
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics_endpoint() -> Response:

@@ -2,7 +2,9 @@
 
 GET carries ``query``, ``operationName``, ``variables`` (JSON) and ``extensions``
 (JSON) as URL parameters; POST carries them in a JSON object body, parsed with
-orjson. Anything else is a ``RequestError`` naming what is wrong.
+orjson, or a JSON array of such objects (a batch) when batching is on. ``query``
+may be absent when ``extensions.persistedQuery`` names a stored one. Anything else
+is a ``RequestError`` naming what is wrong.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from gateway.server.errors import (
 __all__ = [
     "GRAPHQL_RESPONSE",
     "JSON",
+    "BatchItem",
     "GraphQLRequest",
     "negotiate",
     "parse_get",
@@ -36,10 +39,14 @@ JSON = "application/json"
 class GraphQLRequest:
     """One well-formed GraphQL-over-HTTP request."""
 
-    query: str
+    query: str | None  # None only with extensions.persistedQuery
     operation_name: str | None
     variables: dict[str, Any] | None
-    extensions: dict[str, Any] | None = None  # checked, kept for APQ/trusted documents
+    extensions: dict[str, Any] | None = None
+
+
+# One operation of a batch: parsed, or why it cannot be.
+BatchItem = GraphQLRequest | MalformedRequestError
 
 
 def negotiate(accept: str | None) -> str:
@@ -78,9 +85,7 @@ def negotiate(accept: str | None) -> str:
 
 def _from_mapping(params: Mapping[str, Any], *, variables_json: bool) -> GraphQLRequest:
     query = params.get("query")
-    if query is None:
-        raise MalformedRequestError("The request has no 'query'.")
-    if not isinstance(query, str):
+    if query is not None and not isinstance(query, str):
         raise MalformedRequestError("'query' must be a string.")
     name = params.get("operationName")
     if name is not None and not isinstance(name, str):
@@ -95,6 +100,8 @@ def _from_mapping(params: Mapping[str, Any], *, variables_json: bool) -> GraphQL
         extensions = _json_param("extensions", extensions)
     if extensions is not None and not isinstance(extensions, dict):
         raise MalformedRequestError("'extensions' must be an object.")
+    if query is None and not (extensions and "persistedQuery" in extensions):
+        raise MalformedRequestError("The request has no 'query'.")
     return GraphQLRequest(query, name or None, variables, extensions)
 
 
@@ -110,8 +117,10 @@ def parse_get(params: Mapping[str, str]) -> GraphQLRequest:
     return _from_mapping(params, variables_json=True)
 
 
-def parse_post(content_type: str | None, body: bytes) -> GraphQLRequest:
-    """A request from a POST body."""
+def parse_post(
+    content_type: str | None, body: bytes, *, batching: bool = False
+) -> GraphQLRequest | list[BatchItem]:
+    """A request from a POST body; a list of them for a JSON array when ``batching``."""
     media = (content_type or "").split(";")[0].strip().lower()
     if media not in (JSON, GRAPHQL_RESPONSE, ""):
         raise UnsupportedMediaError(f"POST bodies must be {JSON}, not '{media}'.")
@@ -119,6 +128,20 @@ def parse_post(content_type: str | None, body: bytes) -> GraphQLRequest:
         parsed = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise MalformedRequestError("The request body is not valid JSON.") from None
+    if batching and isinstance(parsed, list):
+        if not parsed:
+            raise MalformedRequestError("The batch is empty.")
+        return [_batch_item(item) for item in parsed]
     if not isinstance(parsed, dict):
         raise MalformedRequestError("The request body must be a JSON object.")
     return _from_mapping(parsed, variables_json=False)
+
+
+def _batch_item(item: Any) -> BatchItem:
+    # Item errors stay per item: the rest of the batch runs.
+    if not isinstance(item, dict):
+        return MalformedRequestError("Each operation of a batch must be a JSON object.")
+    try:
+        return _from_mapping(item, variables_json=False)
+    except MalformedRequestError as err:
+        return err

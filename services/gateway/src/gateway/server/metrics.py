@@ -1,7 +1,8 @@
 """Gateway metrics on top of the shared ``ServiceMetrics`` registry.
 
 Requests by operation and outcome and their latency come from servicekit;
-this adds subgraph fetch latency and errors, and the two caches' size, hits
+this adds subgraph fetch latency and errors, the circuit state per subgraph, and the
+two caches' size, hits
 and misses (read at scrape time, so never stale).
 """
 
@@ -41,6 +42,15 @@ class GatewayMetrics:
             "Subgraph requests that failed, by subgraph and kind (http_error, timeout).",
             ["subgraph", "kind"],
         )
+
+        self.circuit_state = self.service.gauge(
+            "gateway_subgraph_circuit_state",
+            "Circuit breaker state per subgraph: 0 closed, 1 open, 2 half-open.",
+            ["subgraph"],
+        )
+
+    def set_circuit_state(self, graph: str, state: int) -> None:
+        self.circuit_state.labels(graph).set(int(state))
 
     def observe_fetch(self, graph: str, seconds: float, outcome: str) -> None:
         self.fetch_latency.labels(graph, outcome).observe(seconds)

@@ -1,4 +1,5 @@
-"""The request pipeline (design §7): request LRU → plan cache → execute → response bytes.
+"""The request pipeline (design §7): persisted query → request LRU with limits and
+authorization → plan cache → execute → restore nulls → response bytes.
 
 ``Gateway`` holds everything built once per loaded supergraph. ``respond`` never
 raises for a client mistake or a subgraph failure: it returns a status code and
@@ -16,15 +17,16 @@ from typing import Any
 
 import orjson
 
+from gateway.edge import EdgeError, restore_nulls
 from gateway.executor import Executor
 from gateway.operation import (
     BadRequestError,
     NormalizedOperation,
-    OperationCache,
     OperationError,
     coerce_variables,
 )
 from gateway.plan import QueryPlan
+from gateway.server.edge import EdgeRuntime
 from gateway.server.errors import MethodNotAllowedError, RequestError
 from gateway.server.http import GRAPHQL_RESPONSE, GraphQLRequest
 from gateway.server.metrics import GatewayMetrics
@@ -32,8 +34,9 @@ from gateway.server.plan_cache import PlanCache
 from gateway.settings import Settings
 from gateway.supergraph import Supergraph
 from gateway.transport import Transport
+from servicekit.auth import Principal
 
-__all__ = ["Gateway", "PlanFunction", "Reply"]
+__all__ = ["Gateway", "PlanFunction", "Reply", "edge_error_reply", "request_error_reply"]
 
 _log = logging.getLogger("gateway.server")
 
@@ -50,6 +53,8 @@ class Reply:
     headers: Mapping[str, str]
     operation: str  # metrics label
     outcome: str  # "ok" | "error" | "rejected"
+    fetches: int = 0  # subgraph requests (for the summary log line)
+    plan_hit: bool | None = None  # plan-cache hit; None when nothing was planned
 
 
 def _operation_label(name: str | None) -> str:
@@ -69,16 +74,18 @@ class Gateway:
         supergraph: Supergraph,
         transport: Transport,
         planner: PlanFunction,
+        edge: EdgeRuntime,
         metrics: GatewayMetrics | None = None,
     ) -> None:
         self.settings = settings
+        self.edge = edge
         self.supergraph = supergraph
         self.transport = transport
         self.planner = planner
         self.metrics = metrics
         # Every label is on by default (a full override); settings may turn some off.
         self.labels = frozenset(supergraph.override_labels) - settings.override_labels_off
-        self.operations = OperationCache(supergraph.api_schema, settings.request_cache_size)
+        self.operations = edge.operations
         self.plans = PlanCache(settings.plan_cache_size)
         self.executor = Executor(
             api_schema=supergraph.api_schema,
@@ -104,9 +111,13 @@ class Gateway:
         media: str,
         method: str = "POST",
         headers: Mapping[str, str] | None = None,
+        principal: Principal | None = None,
     ) -> Reply:
+        """``headers`` are all the client's headers (the header rules pick per subgraph)."""
         started = time.perf_counter()
-        reply = await self._respond(request, media=media, method=method, headers=headers)
+        reply = await self._respond(
+            request, media=media, method=method, headers=headers, principal=principal
+        )
         if self.metrics is not None:
             self.metrics.observe_request(
                 operation=reply.operation,
@@ -122,25 +133,43 @@ class Gateway:
         media: str,
         method: str,
         headers: Mapping[str, str] | None,
+        principal: Principal | None,
     ) -> Reply:
         label = _operation_label(request.operation_name)
+        edge = self.edge
         try:
-            operation = self.operations.get(request.query, request.operation_name)
-            label = _operation_label(operation.name)
-            if operation.kind == "subscription":
+            # APQ / trusted documents: PERSISTED_QUERY_NOT_FOUND is HTTP 200 (clients resend).
+            text = await edge.persisted.resolve(request.query, request.extensions)
+            prepared = edge.operations.get(
+                text,
+                request.operation_name,
+                principal=principal,
+                granted=edge.granted(principal),
+                variables=request.variables,
+            )
+            label = _operation_label(prepared.name)
+            if prepared.kind == "subscription":
                 raise BadRequestError.single("Subscriptions are not supported by this gateway.")
-            if method == "GET" and operation.kind == "mutation":
+            if method == "GET" and prepared.kind == "mutation":
                 raise MethodNotAllowedError("Mutations cannot be sent over GET; use POST.")
+            operation = prepared.operation
+            if operation is None:  # every root field unauthorized: call no subgraph
+                body = {"data": restore_nulls({}, prepared.nulls), "errors": list(prepared.errors)}
+                return Reply(200, orjson.dumps(body), {}, label, "error")
             coerced = coerce_variables(self.supergraph.api_schema, operation, request.variables)
         except OperationError as err:
             status = 400 if media == GRAPHQL_RESPONSE else 200
             return Reply(status, orjson.dumps({"errors": err.to_json()}), {}, label, "rejected")
+        except EdgeError as err:
+            return edge_error_reply(err, label)
         except RequestError as err:
             return request_error_reply(err, label)
         try:
+            hits = self.plans.hits
             plan = self.plans.get_or_build(
-                (operation.hash, self.labels), lambda: self.planner(operation, self.labels)
+                (operation.hash, self.labels), lambda: self._plan(operation)
             )
+            plan_hit = self.plans.hits > hits
             result = await self.executor.execute(
                 plan, variables=request.variables, coerced=coerced, headers=headers
             )
@@ -156,8 +185,16 @@ class Gateway:
             }
             status = 500 if media == GRAPHQL_RESPONSE else 200
             return Reply(status, orjson.dumps(body), {}, label, "error")
-        outcome = "error" if result.errors else "ok"
-        return Reply(200, orjson.dumps(result.to_dict()), {}, label, outcome)
+        errors = [*prepared.errors, *result.errors]  # UNAUTHORIZED_FIELD_OR_TYPE first
+        data = restore_nulls(result.data, prepared.nulls)
+        out: dict[str, Any] = {"data": data}
+        if errors:
+            out["errors"] = errors
+        outcome = "error" if errors else "ok"
+        return Reply(200, orjson.dumps(out), {}, label, outcome, result.fetches, plan_hit)
+
+    def _plan(self, operation: NormalizedOperation) -> QueryPlan:
+        return self.planner(operation, self.labels)
 
 
 def request_error_reply(err: RequestError, label: str = "anonymous") -> Reply:
@@ -165,3 +202,8 @@ def request_error_reply(err: RequestError, label: str = "anonymous") -> Reply:
     body: dict[str, Any] = {"errors": [{"message": err.message, "extensions": {"code": err.code}}]}
     headers = {"allow": "POST"} if isinstance(err, MethodNotAllowedError) else {}
     return Reply(err.status, orjson.dumps(body), headers, label, "rejected")
+
+
+def edge_error_reply(err: EdgeError, label: str = "anonymous") -> Reply:
+    """A limit, persisted-query, CSRF or authorization refusal, with its code and status."""
+    return Reply(err.status, orjson.dumps(err.to_response()), {}, label, "rejected")

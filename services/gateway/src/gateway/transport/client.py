@@ -12,13 +12,15 @@ import asyncio
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import orjson
 
-from gateway.settings import Settings
 from gateway.transport.errors import SubgraphHTTPError, SubgraphTimeoutError
+
+if TYPE_CHECKING:  # gateway.settings imports the edge, whose transport imports this module
+    from gateway.settings import Settings
 
 __all__ = ["FetchObserver", "RawResponse", "Transport", "build_client"]
 
