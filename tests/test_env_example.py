@@ -22,6 +22,12 @@ EXTRA = {
     "EVENTS_DEV_DATABASE_URI",
     "EVENTS_TEST_DATABASE_URI",
     "EMBEDDED_PG_DURABLE",
+    # docker-compose.yml's own inputs, passed on to the services' prefixed variables
+    "JWT_SECRET",
+    "LOG_LEVEL",
+    "EVENTS_DB_PASSWORD",
+    "PAYMENTS_DB_PASSWORD",
+    "DELIVERY_DB_PASSWORD",
 }
 
 

@@ -62,10 +62,7 @@ SERVICES = (
     ServiceContract("gateway", "gateway", "gateway", "gateway.settings:Settings", False),
 )
 
-PENDING: Mapping[str, frozenset[str]] = {
-    # The gateway's Redis-backed shared stores.
-    "gateway": frozenset({"GATEWAY_REDIS_URL"}),
-}
+PENDING: Mapping[str, frozenset[str]] = {}
 
 
 def settings_class(contract: ServiceContract) -> Any:
