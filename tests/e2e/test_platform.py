@@ -126,3 +126,44 @@ async def test_a_stopped_subgraph_leaves_the_rest_of_the_answer(
     codes = {e["extensions"]["code"] for e in answer["errors"]}
     assert codes & {"SUBREQUEST_HTTP_ERROR", "SUBGRAPH_REQUEST_TIMEOUT"}, answer
     assert not re.search(r"127\.0\.0\.1:\d+", str(answer["errors"])), "internals leaked"
+
+
+def _fetches_by_subgraph(metrics: str) -> dict[str, float]:
+    counts: dict[str, float] = {}
+    for match in re.finditer(
+        r"^gateway_subgraph_fetch_duration_seconds_count\{([^}]*)\} ([0-9.e+]+)$", metrics, re.M
+    ):
+        graph = re.search(r'subgraph="([^"]+)"', match.group(1))
+        assert graph is not None
+        counts[graph.group(1)] = counts.get(graph.group(1), 0) + float(match.group(2))
+    return counts
+
+
+async def test_one_query_joins_three_subgraphs_with_one_fetch_per_entity_hop(
+    platform: PlatformRunner, http: httpx.AsyncClient
+) -> None:
+    alice = Client(http, platform.url("gateway"), token("alice4@example.com", "payments:write"))
+    payment_id, delivery_id = await _shipped_payment(alice, 4321)
+    query = """query Trail($id: ID!) {
+      delivery(id: $id) {
+        id status
+        payment { id amount status shippable events { message } }
+      }
+    }"""
+    metrics_url = platform.url("gateway").removesuffix("/graphql") + "/metrics"
+    before = _fetches_by_subgraph((await http.get(metrics_url)).text)
+
+    answer = await alice(query, id=delivery_id)
+
+    after = _fetches_by_subgraph((await http.get(metrics_url)).text)
+    assert "errors" not in answer, answer
+    delivery = answer["data"]["delivery"]
+    assert delivery["id"] == delivery_id  # from delivery
+    assert delivery["payment"]["amount"] == 4321  # from payments
+    assert delivery["payment"]["shippable"] is True  # delivery again, @requires(status)
+    assert isinstance(delivery["payment"]["events"], list)  # from events
+    # delivery (root) → payments (amount, status) → delivery (shippable) ∥ events: four fetches,
+    # one per subgraph hop, however many entities each carries.
+    made = {graph: after.get(graph, 0) - before.get(graph, 0) for graph in after}
+    assert made == {"delivery": 2, "payments": 1, "events": 1}, made
+    assert payment_id == delivery["payment"]["id"]
