@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from servicekit.pg_embedded import EmbeddedPostgres
 from tools.platform_runner import (
     GATEWAY,
     SUBGRAPHS,
@@ -47,31 +48,30 @@ def _port(service: ServiceSpec) -> int:
     return int(os.environ.get(f"{service.prefix}PORT") or service.default_port)
 
 
-def _database_urls() -> dict[str, str]:
-    """Each subgraph's database URL: from the environment, or on an embedded server."""
+def _database_urls() -> tuple[dict[str, str], EmbeddedPostgres | None]:
+    """Each subgraph's database URL: from the environment, or on an embedded server
+    (returned too, so that it stops with the platform)."""
     urls = {
         s.name: os.environ[f"{s.prefix}DATABASE_URL"]
         for s in SUBGRAPHS
         if os.environ.get(f"{s.prefix}DATABASE_URL")
     }
     missing = [s for s in SUBGRAPHS if s.name not in urls]
+    server = None
     if missing:
-        from servicekit.pg_embedded import EmbeddedPostgres
-
-        server = EmbeddedPostgres(DATA / "postgres")
+        server = EmbeddedPostgres(DATA / "postgres", durable=True)
         _say("starting embedded PostgreSQL in .data/postgres …")
         server.start()
         _say(f"embedded PostgreSQL on 127.0.0.1:{server.port}")
         for service in missing:
             urls[service.name] = server.create_database(service.name)
-    return urls
+    return urls, server
 
 
 def run_platform() -> int:
     ports = {s.name: _port(s) for s in (*SUBGRAPHS, GATEWAY)}
-    runner = PlatformRunner(
-        database_urls=_database_urls(), ports=ports, jwt_secret=dev_jwt_secret()
-    )
+    urls, server = _database_urls()
+    runner = PlatformRunner(database_urls=urls, ports=ports, jwt_secret=dev_jwt_secret())
 
     def on_sigterm(*_: object) -> None:
         runner.stop_all()
@@ -98,6 +98,9 @@ def run_platform() -> int:
         return 0
     finally:
         runner.stop_all()
+        if server is not None:
+            server.stop()
+            _say("embedded PostgreSQL stopped (data kept in .data/postgres)")
 
 
 def print_token(sub: str, scopes: str) -> int:

@@ -87,9 +87,15 @@ def _ensure_system_user() -> pwd.struct_passwd:
 class EmbeddedPostgres:
     """One PostgreSQL cluster in ``data_dir``; :meth:`start` is idempotent across processes."""
 
-    def __init__(self, data_dir: Path, *, port: int | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, *, port: int | None = None, durable: bool | None = None
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.port = port
+        # Throw-away test clusters skip fsync for speed; kept data (make dev) stays durable.
+        self.durable = (
+            durable if durable is not None else os.environ.get("EMBEDDED_PG_DURABLE") == "1"
+        )
         self._as_user: int | None = None
         self._group: int | None = None
         if os.geteuid() == 0:
@@ -162,7 +168,7 @@ class EmbeddedPostgres:
         options = (
             f"-h 127.0.0.1 -p {self.port} -k '' -c max_connections=300 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            if os.environ.get("EMBEDDED_PG_DURABLE") != "1"
+            if not self.durable
             else f"-h 127.0.0.1 -p {self.port} -k '' -c max_connections=300"
         )
         self._run(
