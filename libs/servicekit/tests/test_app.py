@@ -12,12 +12,12 @@ from servicekit.app import ServiceState, create_app
 from servicekit.context import RequestContext
 from servicekit.errors import BadUserInput
 from servicekit.graphql import build_schema
-from servicekit.settings import ServiceSettings
+from servicekit.settings import DatabaseSettings
 
 SECRET = "test-secret-for-hs256-that-is-long-enough-0123"
 
 
-class DemoSettings(ServiceSettings):
+class DemoSettings(DatabaseSettings):
     model_config = SettingsConfigDict(env_prefix="DEMO_", extra="ignore", frozen=True)
     service_name = "demo"
 

@@ -1,12 +1,12 @@
 import pytest
 from pydantic_settings import SettingsConfigDict
 
-from servicekit.settings import ConfigurationError, Environment, ServiceSettings
+from servicekit.settings import ConfigurationError, DatabaseSettings, Environment
 
 LONG_SECRET = "k3y-for-tests-only-0123456789-abcdefghij"
 
 
-class DemoSettings(ServiceSettings):
+class DemoSettings(DatabaseSettings):
     model_config = SettingsConfigDict(env_prefix="DEMO_", extra="ignore", frozen=True)
     service_name = "demo"
 

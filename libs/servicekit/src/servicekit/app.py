@@ -35,7 +35,7 @@ from servicekit.logs import request_id_var
 from servicekit.metrics import ServiceMetrics
 from servicekit.request_info import RequestInfo, request_info_var
 from servicekit.responses import graphql_error_response
-from servicekit.settings import ServiceSettings
+from servicekit.settings import DatabaseSettings, ServiceSettings
 
 __all__ = ["ResourceHook", "ServiceState", "create_app"]
 
@@ -183,7 +183,7 @@ def create_app(
             state.verifier._http = state.http
             if sessionmaker is not None:
                 state.sessionmaker = sessionmaker
-            elif settings.database_url:
+            elif isinstance(settings, DatabaseSettings) and settings.database_url:
                 state.engine = create_engine(settings)
                 stack.push_async_callback(state.engine.dispose)
                 state.sessionmaker = create_sessionmaker(state.engine)

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from servicekit.auth import issue_token
 from servicekit.logs import configure_logging
 from servicekit.migrations import upgrade
-from servicekit.settings import ConfigurationError, ServiceSettings
+from servicekit.settings import ConfigurationError, DatabaseSettings, ServiceSettings
 
 __all__ = ["service_main"]
 
@@ -54,7 +54,7 @@ def service_main(
             )
         elif args.command == "migrate":
             assert migrations_package is not None
-            if not settings.database_url:
+            if not isinstance(settings, DatabaseSettings) or not settings.database_url:
                 raise ConfigurationError(f"{settings.env_name('database_url')} is not set")
             upgrade(migrations_package, settings.database_url)
         elif args.command == "token":

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from servicekit.settings import ServiceSettings
+from servicekit.settings import DatabaseSettings
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -52,7 +52,7 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def create_engine(settings: ServiceSettings, *, url: str | None = None) -> AsyncEngine:
+def create_engine(settings: DatabaseSettings, *, url: str | None = None) -> AsyncEngine:
     target = url or settings.database_url
     if not target:
         raise DatabaseNotConfiguredError(f"{settings.env_name('database_url')} is not set")

@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 __all__ = [
     "PLACEHOLDER_MARKERS",
     "ConfigurationError",
+    "DatabaseSettings",
     "Environment",
     "ServiceSettings",
     "is_placeholder",
@@ -60,15 +61,6 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = Field(default="auto", pattern="^(auto|json|console)$")
 
-    database_url: str | None = None
-    db_pool_size: int = Field(default=10, ge=1)
-    db_max_overflow: int = Field(default=10, ge=0)
-    db_pool_timeout: float = Field(default=10.0, gt=0)
-    db_pool_recycle: int = Field(default=1800, ge=-1)
-    # asyncpg's prepared-statement cache breaks behind PgBouncer in transaction mode.
-    db_statement_cache: bool = True
-    db_echo: bool = False
-
     jwt_secret: SecretStr | None = None
     jwt_algorithms: list[str] = Field(default_factory=lambda: ["HS256", "RS256", "ES256"])
     jwt_jwks_url: str | None = None
@@ -104,6 +96,14 @@ class ServiceSettings(BaseSettings):
         """Raise :class:`ConfigurationError` naming every unusable setting in prod."""
         if not self.is_prod:
             return
+        problems = self.production_problems()
+        if problems:
+            raise ConfigurationError(
+                f"refusing to start {self.service_name} with ENV=prod: " + "; ".join(problems)
+            )
+
+    def production_problems(self) -> list[str]:
+        """What production would refuse (subclasses add their own)."""
         prefix = str(self.model_config.get("env_prefix", ""))
         problems: list[str] = []
         for name in self.required_secrets:
@@ -118,15 +118,7 @@ class ServiceSettings(BaseSettings):
             problems.append(f"{prefix}JWT_SECRET holds a placeholder value")
         elif self.jwt_secret is not None and len(self.jwt_secret.get_secret_value()) < 32:
             problems.append(f"{prefix}JWT_SECRET must be at least 32 bytes")
-        if self.database_url is None and self.needs_database():
-            problems.append(f"{prefix}DATABASE_URL is not set")
-        if problems:
-            raise ConfigurationError(
-                f"refusing to start {self.service_name} with ENV=prod: " + "; ".join(problems)
-            )
-
-    def needs_database(self) -> bool:
-        return True
+        return problems
 
     def env_name(self, field: str) -> str:
         """The environment variable that sets ``field`` (for messages and docs)."""
@@ -136,3 +128,22 @@ class ServiceSettings(BaseSettings):
 def alias(*names: str) -> AliasChoices:
     """Accept several environment variable names for one field (legacy aliases)."""
     return AliasChoices(*names)
+
+
+class DatabaseSettings(ServiceSettings):
+    """A service that owns a PostgreSQL database (every subgraph; not the gateway)."""
+
+    database_url: str | None = None
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
+    db_pool_recycle: int = Field(default=1800, ge=-1)
+    # asyncpg's prepared-statement cache breaks behind PgBouncer in transaction mode.
+    db_statement_cache: bool = True
+    db_echo: bool = False
+
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
+        if self.database_url is None:
+            problems.append(f"{self.env_name('database_url')} is not set")
+        return problems

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from servicekit.settings import ServiceSettings
+from servicekit.settings import DatabaseSettings
 
 __all__ = ["LEGACY_DATABASE_VARIABLES", "Settings"]
 
@@ -30,7 +30,7 @@ LEGACY_DATABASE_VARIABLES: dict[str, str] = {
 }
 
 
-class Settings(ServiceSettings):
+class Settings(DatabaseSettings):
     model_config = SettingsConfigDict(env_prefix="EVENTS_", extra="ignore", frozen=True)
 
     service_name: ClassVar[str] = "events"

@@ -63,9 +63,6 @@ class Settings(ServiceSettings, EdgeSettings):
     request_cache_size: int = Field(default=1000, ge=1)
     plan_cache_size: int = Field(default=1000, ge=1)
 
-    def needs_database(self) -> bool:
-        return False
-
     def timeout_for(self, graph: str) -> float:
         """The total timeout for one subgraph request, falling back to the global one."""
         return self.subgraph_timeouts_s.get(graph, self.request_timeout_s)

@@ -7,12 +7,12 @@ from typing import ClassVar
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from servicekit.settings import ServiceSettings
+from servicekit.settings import DatabaseSettings
 
 __all__ = ["Settings"]
 
 
-class Settings(ServiceSettings):
+class Settings(DatabaseSettings):
     model_config = SettingsConfigDict(env_prefix="PAYMENTS_", extra="ignore", frozen=True)
 
     service_name: ClassVar[str] = "payments"
