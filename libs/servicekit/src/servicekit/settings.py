@@ -20,6 +20,7 @@ __all__ = [
     "ConfigurationError",
     "DatabaseSettings",
     "Environment",
+    "ReliableWritesSettings",
     "ServiceSettings",
     "is_placeholder",
 ]
@@ -147,3 +148,22 @@ class DatabaseSettings(ServiceSettings):
         if self.database_url is None:
             problems.append(f"{self.env_name('database_url')} is not set")
         return problems
+
+
+class ReliableWritesSettings(DatabaseSettings):
+    """A service whose mutations are idempotent and whose changes feed the event trail."""
+
+    # Idempotency keys: how long a key answers with its first outcome, how long a duplicate
+    # waits for the in-flight first request before IDEMPOTENCY_IN_PROGRESS, how often
+    # expired keys are purged in the background (0 disables the purge task).
+    idempotency_retention_seconds: int = Field(default=86_400, ge=1)
+    idempotency_wait_seconds: float = Field(default=10.0, gt=0, le=60)
+    idempotency_purge_interval_seconds: float = Field(default=300.0, ge=0)
+
+    # The event trail: the events service's GraphQL endpoint the outbox relay delivers to
+    # (unset: changes still queue in the outbox, nothing is relayed), and the relay's batch
+    # size, idle poll and longest backoff while events is unreachable.
+    events_url: str | None = None
+    outbox_batch_size: int = Field(default=100, ge=1, le=1000)
+    outbox_idle_seconds: float = Field(default=0.5, gt=0, le=60)
+    outbox_backoff_cap_seconds: float = Field(default=30.0, gt=0, le=600)

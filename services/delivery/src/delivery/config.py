@@ -7,12 +7,12 @@ from typing import ClassVar
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from servicekit.settings import DatabaseSettings
+from servicekit.settings import ReliableWritesSettings
 
 __all__ = ["Settings"]
 
 
-class Settings(DatabaseSettings):
+class Settings(ReliableWritesSettings):
     model_config = SettingsConfigDict(env_prefix="DELIVERY_", extra="ignore", frozen=True)
 
     service_name: ClassVar[str] = "delivery"
@@ -31,18 +31,3 @@ class Settings(DatabaseSettings):
 
     # How many rows one rotation transaction re-encrypts.
     rotation_batch_size: int = Field(default=500, ge=1, le=10_000)
-
-    # Idempotency keys (as payments): how long a key answers with its first outcome, how
-    # long a duplicate waits for the in-flight first request, how often expired keys are
-    # purged in the background (0 disables the purge task).
-    idempotency_retention_seconds: int = Field(default=86_400, ge=1)
-    idempotency_wait_seconds: float = Field(default=10.0, gt=0, le=60)
-    idempotency_purge_interval_seconds: float = Field(default=300.0, ge=0)
-
-    # The event trail (issue 9): the events service's GraphQL endpoint the outbox relay
-    # delivers to (unset: changes still queue in the outbox, nothing is relayed), and
-    # the relay's batch size, idle poll and longest backoff while events is unreachable.
-    events_url: str | None = None
-    outbox_batch_size: int = Field(default=100, ge=1, le=1000)
-    outbox_idle_seconds: float = Field(default=0.5, gt=0, le=60)
-    outbox_backoff_cap_seconds: float = Field(default=30.0, gt=0, le=600)

@@ -19,8 +19,7 @@ from delivery.schema import make_schema
 from delivery.service import DeliveryService
 from servicekit.app import ResourceHook, ServiceState
 from servicekit.app import create_app as create_service_app
-from servicekit.idempotency import purge_task
-from servicekit.outbox import events_relay_hook
+from servicekit.reliable_writes import reliable_write_hooks
 
 __all__ = ["create_app"]
 
@@ -57,21 +56,12 @@ def create_app(
     async def context_getter(request: Request, state: ServiceState) -> Context:
         return await Context.build(request, state)
 
-    resources: list[ResourceHook] = [delivery_resources]
-    if settings.idempotency_purge_interval_seconds > 0:
-        interval = settings.idempotency_purge_interval_seconds
-        resources.append(purge_task(idempotency_keys, interval_seconds=interval))
-    if settings.events_url:
-        resources.append(
-            events_relay_hook(
-                outbox,
-                url=settings.events_url,
-                component="delivery",
-                batch_size=settings.outbox_batch_size,
-                idle_seconds=settings.outbox_idle_seconds,
-                backoff_cap_seconds=settings.outbox_backoff_cap_seconds,
-            )
-        )
+    resources: list[ResourceHook] = [
+        delivery_resources,
+        *reliable_write_hooks(
+            settings, idempotency_table=idempotency_keys, outbox_table=outbox, component="delivery"
+        ),
+    ]
     return create_service_app(
         settings,
         schema=make_schema(settings),
