@@ -37,11 +37,23 @@ test: $(SYNCED) ## run every test (embedded PostgreSQL unless TEST_DATABASE_URL 
 lint: $(SYNCED) ## ruff (lint + format check) and mypy --strict
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
-	$(UV) run --frozen mypy libs/servicekit/src services/events/src services/payments/src services/delivery/src services/gateway/src tools loadtests
+	$(MAKE) --no-print-directory typecheck
 
 .PHONY: typecheck
-typecheck: $(SYNCED) ## mypy --strict only
+typecheck: $(SYNCED) ## mypy --strict only (sources, tools, load tests and the test suites)
 	$(UV) run --frozen mypy libs/servicekit/src services/events/src services/payments/src services/delivery/src services/gateway/src tools loadtests
+	$(MAKE) --no-print-directory typecheck-tests
+
+# Each suite is checked on its own (every suite has a conftest.py), with its support
+# packages on MYPYPATH as its conftest puts them on sys.path.
+TYPED_SUITES := libs/servicekit/tests services/events/tests services/payments/tests services/delivery/tests tests
+
+.PHONY: typecheck-tests
+typecheck-tests: $(SYNCED) ## mypy --strict over the test suites
+	set -e
+	for suite in $(TYPED_SUITES); do
+	  MYPYPATH=$$( [ -d $$suite/support ] && echo $$suite/support ) $(UV) run --frozen mypy $$suite
+	done
 
 .PHONY: fmt
 fmt: $(SYNCED) ## format and autofix

@@ -3,7 +3,7 @@
 import base64
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import jwt
@@ -97,7 +97,9 @@ def _pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
-async def test_valid_hs256_rs256_and_es256_tokens_are_accepted(jwks) -> None:  # type: ignore[no-untyped-def]
+async def test_valid_hs256_rs256_and_es256_tokens_are_accepted(
+    jwks: tuple[JwksServer, httpx.AsyncClient],
+) -> None:
     _, client = jwks
     verifier = _verifier(client)
     tokens = [
@@ -145,7 +147,7 @@ def _hs256_with_public_key() -> str:
     return f"{signing_input}.{b64(signature)}"
 
 
-ATTACKS = {
+ATTACKS: dict[str, Callable[[], str]] = {
     "expired": lambda: jwt.encode(_claims(exp=int(time.time()) - 60), SECRET, algorithm="HS256"),
     "not yet valid": lambda: jwt.encode(
         _claims(nbf=int(time.time()) + 600), SECRET, algorithm="HS256"
@@ -168,14 +170,18 @@ ATTACKS = {
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
-async def test_forged_or_unfit_tokens_are_refused(jwks, attack: str) -> None:  # type: ignore[no-untyped-def]
+async def test_forged_or_unfit_tokens_are_refused(
+    jwks: tuple[JwksServer, httpx.AsyncClient], attack: str
+) -> None:
     _, client = jwks
     with pytest.raises(TokenError) as raised:
         await _verifier(client).verify(ATTACKS[attack]())
     assert raised.value.extensions["code"] == "UNAUTHENTICATED"
 
 
-async def test_an_unknown_kid_refreshes_the_key_set_at_most_once_per_interval(jwks) -> None:  # type: ignore[no-untyped-def]
+async def test_an_unknown_kid_refreshes_the_key_set_at_most_once_per_interval(
+    jwks: tuple[JwksServer, httpx.AsyncClient],
+) -> None:
     server, client = jwks
     verifier = _verifier(client, jwks_min_refresh_seconds=3600)
     unknown = jwt.encode(_claims(), _pem(RSA_KEY_2), algorithm="RS256", headers={"kid": "rsa-2"})
@@ -185,7 +191,9 @@ async def test_an_unknown_kid_refreshes_the_key_set_at_most_once_per_interval(jw
     assert server.hits == 1
 
 
-async def test_a_rotated_key_is_picked_up_on_refresh(jwks) -> None:  # type: ignore[no-untyped-def]
+async def test_a_rotated_key_is_picked_up_on_refresh(
+    jwks: tuple[JwksServer, httpx.AsyncClient],
+) -> None:
     server, client = jwks
     verifier = _verifier(client, jwks_min_refresh_seconds=0)
     first = jwt.encode(_claims(), _pem(RSA_KEY), algorithm="RS256", headers={"kid": "rsa-1"})
@@ -195,7 +203,9 @@ async def test_a_rotated_key_is_picked_up_on_refresh(jwks) -> None:  # type: ign
     assert (await verifier.verify(rotated)).subject == "alice"
 
 
-async def test_algorithms_off_the_allow_list_are_refused(jwks) -> None:  # type: ignore[no-untyped-def]
+async def test_algorithms_off_the_allow_list_are_refused(
+    jwks: tuple[JwksServer, httpx.AsyncClient],
+) -> None:
     _, client = jwks
     verifier = _verifier(client, algorithms=["RS256"])
     with pytest.raises(TokenError, match="not allowed"):

@@ -15,7 +15,7 @@ T0 = datetime(2018, 1, 1, tzinfo=UTC)
 @pytest.fixture
 async def seeded(sessions: Sessions) -> list[int]:
     """Six events a day apart from 30-12-2017 on, in a component no other test uses."""
-    rows = [
+    rows: list[dict[str, object]] = [
         {"email": "ada@example.com", "environment": "prod", "message": "Payment FAILED: card"},
         {"email": "ada@example.com", "environment": "dev", "message": "payment ok"},
         {"email": "bob@example.com", "environment": "prod", "message": "login ok"},
