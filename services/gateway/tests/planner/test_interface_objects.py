@@ -1,12 +1,20 @@
-"""Planning @interfaceObject in both directions (§4.10)."""
+"""Planning @interfaceObject in both directions (§4.10).
+
+A graph that holds an entity interface as an ``@interfaceObject`` sees one object type with
+the interface's name: it can neither tell nor accept the concrete type. So (1) every
+representation sent to it says ``__typename: "<Interface>"`` (input rewrites), whatever
+the working data says by then; (2) its own ``__typename`` is never the client's: the
+concrete type comes from a graph where the interface is real; (3) a non-resolvable
+interface object is only ever a source of jumps.
+"""
 
 from __future__ import annotations
 
 from textwrap import dedent
 
-from qpkit import plan, plan_text, supergraph
+from qpkit import composed, plan, plan_text, supergraph
 
-from gateway.plan import SetValue
+from gateway.plan import Rewrite, SetValue
 from gateway.planner import iter_fetches
 
 IO = supergraph(
@@ -188,3 +196,362 @@ def test_a_type_condition_whose_fields_exist_on_the_interface_object_still_jumps
     ).strip()
     query = "{ topNodes { reviewCount ... on Product { id_0: id reviewCount } } }"
     assert plan_text(IO, query) == expected
+
+
+# catalog owns the entity interface; reviews and stats add fields to every implementation
+# through @interfaceObject (Book and Movie get them only indirectly); isbn extends Book alone.
+MEDIA = composed(
+    catalog="""
+    type Query { media: [Media!]! book(id: ID!): Book }
+    interface Media @key(fields: "id") { id: ID! title: String }
+    type Book implements Media @key(fields: "id") { id: ID! title: String pages: Int }
+    type Movie implements Media @key(fields: "id") { id: ID! title: String minutes: Int }
+    """,
+    reviews="""
+    type Query { topMedia: [Media!]! }
+    type Media @key(fields: "id") @interfaceObject {
+      id: ID!
+      avgRating: Float
+      title: String @external
+      blurb: String @requires(fields: "title")
+    }
+    """,
+    stats="""
+    type Media @key(fields: "id") @interfaceObject { id: ID! views: Int }
+    """,
+    isbn="""
+    type Book @key(fields: "id") { id: ID! isbn: String }
+    """,
+)
+
+
+def _rewrites(query: str) -> list[tuple[str, tuple[Rewrite, ...]]]:
+    return [(f.service, f.input_rewrites) for f in iter_fetches(plan(MEDIA, query))]
+
+
+def test_a_field_an_implementation_gets_only_through_the_interface_object() -> None:
+    """Book.avgRating is declared by no graph: the Book is sent to reviews as a Media."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                book(id: 1) {
+                  title
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "book") {
+              Fetch(service: "reviews") {
+                { ... on Book { __typename id } } =>
+                { ... on Media { avgRating } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "{ book(id: 1) { title avgRating } }"
+    assert plan_text(MEDIA, query) == expected
+    assert _rewrites(query)[1] == ("reviews", (SetValue(("... on Book", "__typename"), "Media"),))
+
+
+def test_an_interface_field_of_the_interface_object_from_the_real_interface() -> None:
+    """Every implementation catalog can return is renamed Media for reviews."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                media {
+                  __typename
+                  title
+                  ... on Book { __typename id }
+                  ... on Movie { __typename id }
+                }
+              }
+            },
+            Flatten(path: "media.@") {
+              Fetch(service: "reviews") {
+                { ... on Book { __typename id } ... on Movie { __typename id } } =>
+                { ... on Media { avgRating } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "{ media { title avgRating } }"
+    assert plan_text(MEDIA, query) == expected
+    assert _rewrites(query)[1] == (
+        "reviews",
+        (
+            SetValue(("... on Book", "__typename"), "Media"),
+            SetValue(("... on Movie", "__typename"), "Media"),
+        ),
+    )
+
+
+def test_an_interface_field_of_the_real_interface_from_the_interface_object() -> None:
+    """title lives in catalog: reviews' {__typename: Media, id} is a valid representation."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topMedia {
+                  avgRating
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "topMedia.@") {
+              Fetch(service: "catalog") {
+                { ... on Media { __typename id } } =>
+                { ... on Media { title } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(MEDIA, "{ topMedia { avgRating title } }") == expected
+
+
+def test_one_interface_object_to_another_needs_no_concrete_type() -> None:
+    """reviews -> stats: both see Media only; catalog is not involved."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topMedia { __typename id }
+              }
+            },
+            Flatten(path: "topMedia.@") {
+              Fetch(service: "stats") {
+                { ... on Media { __typename id } } =>
+                { ... on Media { views } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(MEDIA, "{ topMedia { views } }") == expected
+
+
+def test_a_type_condition_whose_fields_live_in_a_third_graph() -> None:
+    """reviews -> catalog (concrete __typename and the Book key) -> isbn, Books only."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topMedia { __typename id }
+              }
+            },
+            Flatten(path: "topMedia.@") {
+              Fetch(service: "catalog") {
+                { ... on Media { __typename id } } =>
+                {
+                  ... on Media {
+                    __typename
+                    ... on Book {
+                      pages
+                      __typename
+                      id
+                    }
+                  }
+                }
+              },
+            },
+            Flatten(path: "topMedia.@") {
+              Fetch(service: "isbn") {
+                { ... on Book { __typename id } } =>
+                { ... on Book { isbn } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(MEDIA, "{ topMedia { ... on Book { pages isbn } } }") == expected
+
+
+def test_requires_on_the_interface_object_from_its_own_position() -> None:
+    """blurb needs catalog's title: reviews -> catalog -> reviews with title in the input."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topMedia { __typename id }
+              }
+            },
+            Flatten(path: "topMedia.@") {
+              Fetch(service: "catalog") {
+                { ... on Media { __typename id } } =>
+                { ... on Media { title } }
+              },
+            },
+            Flatten(path: "topMedia.@") {
+              Fetch(service: "reviews") {
+                { ... on Media { __typename id title } } =>
+                { ... on Media { blurb } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(MEDIA, "{ topMedia { blurb } }") == expected
+
+
+def test_requires_on_the_interface_object_from_an_implementation() -> None:
+    """title rides in the catalog root fetch; the Book representation is renamed Media."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                book(id: 1) {
+                  title
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "book") {
+              Fetch(service: "reviews") {
+                { ... on Book { __typename id title } } =>
+                { ... on Media { blurb } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "{ book(id: 1) { blurb } }"
+    assert plan_text(MEDIA, query) == expected
+    assert _rewrites(query)[1] == ("reviews", (SetValue(("... on Book", "__typename"), "Media"),))
+
+
+def test_representations_are_renamed_after_the_concrete_type_is_known() -> None:
+    """catalog writes __typename "Book" before the post-requires reviews fetch reads it."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topMedia { __typename id }
+              }
+            },
+            Flatten(path: "topMedia.@") {
+              Fetch(service: "catalog") {
+                { ... on Media { __typename id } } =>
+                { ... on Media { __typename title } }
+              },
+            },
+            Flatten(path: "topMedia.@") {
+              Fetch(service: "reviews") {
+                { ... on Media { __typename id title } } =>
+                { ... on Media { blurb } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "{ topMedia { __typename blurb } }"
+    assert plan_text(MEDIA, query) == expected
+    assert _rewrites(query) == [
+        ("reviews", ()),
+        ("catalog", ()),  # a real graph accepts the concrete type and the interface name
+        ("reviews", (SetValue(("... on Media", "__typename"), "Media"),)),
+    ]
+
+
+# reviews references Media without being able to resolve it (resolvable: false).
+NOTES = composed(
+    catalog="""
+    type Query { media: [Media!]! }
+    interface Media @key(fields: "id") { id: ID! title: String }
+    type Book implements Media @key(fields: "id") { id: ID! title: String pages: Int }
+    type Movie implements Media @key(fields: "id") { id: ID! title: String minutes: Int }
+    """,
+    reviews="""
+    type Query { reviews: [Review!]! }
+    type Review { body: String media: Media }
+    type Media @key(fields: "id", resolvable: false) @interfaceObject { id: ID! }
+    """,
+)
+
+
+def test_a_non_resolvable_interface_object_answers_its_key_in_place() -> None:
+    """Only the key is asked: no jump, and no __typename (reviews' would say Media)."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Fetch(service: "reviews") {
+            {
+              reviews {
+                body
+                media { id }
+              }
+            }
+          },
+        }
+        """
+    ).strip()
+    assert plan_text(NOTES, "{ reviews { body media { id } } }") == expected
+
+
+def test_a_non_resolvable_interface_object_is_a_source_of_jumps() -> None:
+    """reviews only hands out keys; catalog resolves the concrete type and Book's fields."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                reviews {
+                  media { __typename id }
+                }
+              }
+            },
+            Flatten(path: "reviews.@.media") {
+              Fetch(service: "catalog") {
+                { ... on Media { __typename id } } =>
+                {
+                  ... on Media {
+                    __typename
+                    ... on Book { pages }
+                    title
+                  }
+                }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "{ reviews { media { title __typename ... on Book { pages } } } }"
+    assert plan_text(NOTES, query) == expected
+
+
+def test_no_fetch_ever_targets_a_non_resolvable_interface_object() -> None:
+    """The query graph has no key edge into reviews' Media, from the interface or Book."""
+    services = [f.service for f in iter_fetches(plan(NOTES, "{ media { id title } }"))]
+    assert services == ["catalog"]

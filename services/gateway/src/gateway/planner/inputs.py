@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gateway.operation.tree import Field, Fragment, Selection
+from gateway.plan.nodes import SetValue
 from gateway.planner.steps import InputField, Step
 from gateway.supergraph.model import Supergraph
 
@@ -34,7 +35,25 @@ class Inputs:
             if self.sg.is_abstract(type_name):
                 possible.add(type_name)  # representations coming from an interface object
             step.possible[type_name] = frozenset(possible)
+            name = self.interface_object_name(type_name, step.graph)
+            if name is not None:
+                step.input_rewrites.append(SetValue((f"... on {type_name}", "__typename"), name))
         self.merge(target, type_name, path, fields, key=key)
+
+    def interface_object_name(self, type_name: str, graph: str) -> str | None:
+        """The interface object that stands for ``type_name`` in ``graph``, if any.
+
+        A graph that holds an entity interface as an ``@interfaceObject`` knows neither the
+        implementations nor any name but the interface's. The working data may say ``Book``
+        even at a position first reached through that graph (a real graph wrote the concrete
+        type since), so every representation sent there is renamed to the interface.
+        """
+        if self.sg.is_interface_object(type_name, graph):
+            return type_name
+        t = self.sg.types.get(type_name)
+        if t is None or t.kind != "object" or self.sg.has_type(type_name, graph):
+            return None
+        return next((i for i in t.interfaces if self.sg.is_interface_object(i, graph)), None)
 
     def merge(
         self,

@@ -24,7 +24,6 @@ from graphql import Node as Node_
 
 from gateway.operation.printer import condition_directives
 from gateway.operation.tree import Conditions, Field, Fragment, NormalizedOperation, Selection
-from gateway.plan.nodes import SetValue
 from gateway.planner.context import Ctx
 from gateway.planner.errors import PlanningError, UnsupportedFeature
 from gateway.planner.fieldsets import FieldSets
@@ -352,19 +351,10 @@ class Walker:
             self.collect_key(ctx, key_fields)
             child = self.child_step(ctx, e.head.graph)
             self.add_inputs(child, in_type, ctx.path, key_fields, key=True)
-            if e.kind is EdgeKind.KEY_TO_INTERFACE_OBJECT:
-                self.name_interface_object(child, in_type, e.head.type_name)
             frag = child.selection.get_fragment(e.head.type_name, "")
             self.touch(child)
             ctx = Ctx(child, frag.sub, e.head, ctx.path, ctx.conds)
         return ctx
-
-    def name_interface_object(self, step: Step, in_type: str, interface: str) -> None:
-        """Representations of ``in_type`` sent to an @interfaceObject graph must name the
-        interface: that graph does not know the concrete type."""
-        rewrite = SetValue((f"... on {in_type}", "__typename"), interface)
-        if rewrite not in step.input_rewrites:
-            step.input_rewrites.append(rewrite)
 
     # --- representation inputs ------------------------------------------------------
     def add_inputs(
@@ -413,8 +403,6 @@ class Walker:
         step = self.requires_step(pctx, dest.graph, conds, used)
         self.add_inputs(step, in_type, pctx.path, key_fields, key=True)
         self.add_inputs(step, in_type, pctx.path, required, key=False)
-        if chain and chain[-1].kind is EdgeKind.KEY_TO_INTERFACE_OBJECT:
-            self.name_interface_object(step, in_type, dest.type_name)
         frag = step.selection.get_fragment(dest.type_name, "")
         sctx = Ctx(step, frag.sub, dest, pctx.path, conds)
         self.touch(step)

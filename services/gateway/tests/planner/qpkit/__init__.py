@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import textwrap
 from functools import lru_cache
 from pathlib import Path
 
+from gateway.composition import CompositionSuccess, SubgraphSource, compose
 from gateway.operation import prepare_operation
 from gateway.plan import QueryPlan, display_plan
-from gateway.planner import Planner, fetch_errors
+from gateway.planner import Planner, fetch_errors, iter_fetches
 from gateway.supergraph import Supergraph, load_supergraph
 
-__all__ = ["FIXTURES", "fixture", "plan", "plan_text", "planner_for", "supergraph"]
+__all__ = [
+    "FIXTURES",
+    "composed",
+    "fetch_operations",
+    "fixture",
+    "plan",
+    "plan_text",
+    "planner_for",
+    "supergraph",
+]
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "supergraphs"
 
@@ -62,6 +73,37 @@ enum join__Graph {{
 """
 
 
+_FED2_IMPORTS = (
+    "@key",
+    "@shareable",
+    "@external",
+    "@requires",
+    "@provides",
+    "@override",
+    "@inaccessible",
+    "@interfaceObject",
+)
+
+
+@lru_cache(maxsize=64)
+def composed(**subgraphs: str) -> str:
+    """The supergraph our composer makes of Federation 2 subgraph SDLs, named by keyword.
+
+    Each body gets the ``@link`` header importing the usual federation directives; graphs
+    are called by their keyword (URL ``http://<name>/graphql``). Fails on composition errors.
+    """
+    imports = ", ".join(f'"{d}"' for d in _FED2_IMPORTS)
+    link = f'@link(url: "https://specs.apollo.dev/federation/v2.9", import: [{imports}])'
+    header = f"extend schema {link}\n"
+    sources = [
+        SubgraphSource(name, f"http://{name}/graphql", header + textwrap.dedent(sdl))
+        for name, sdl in subgraphs.items()
+    ]
+    result = compose(sources)
+    assert isinstance(result, CompositionSuccess), [str(e) for e in result.errors]
+    return result.supergraph_sdl
+
+
 def fixture(name: str) -> str:
     """A shared supergraph fixture's SDL."""
     return (FIXTURES / name).read_text()
@@ -103,3 +145,8 @@ def plan_text(
 ) -> str:
     """The canonical display of the plan of ``query``."""
     return display_plan(plan(sdl, query, operation_name=operation_name, labels=labels))
+
+
+def fetch_operations(sdl: str, query: str) -> list[tuple[str, str]]:
+    """(service, minified subgraph operation) of every fetch of the plan, in display order."""
+    return [(f.service, f.operation) for f in iter_fetches(plan(sdl, query))]
