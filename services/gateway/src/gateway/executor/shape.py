@@ -410,11 +410,13 @@ class Shaper:
                 # selection depends on it.
                 fields = child.generic()
                 if fields is None:
-                    self._error(
-                        f"Could not determine the runtime type of {fs.parent}.{fs.name}.",
-                        path,
-                        _MALFORMED,
-                    )
+                    # A failed fetch that should have told the type already explains it.
+                    if not self._explained(path):
+                        self._error(
+                            f"Could not determine the runtime type of {fs.parent}.{fs.name}.",
+                            path,
+                            _MALFORMED,
+                        )
                     return None
                 return self._object(fields, value, path)
             if not isinstance(typename, str):
