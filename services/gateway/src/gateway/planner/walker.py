@@ -229,12 +229,12 @@ class Walker:
         node = ctx.node
         conds = ctx.conds | frag.conditions
         dirs = "" if internal else _dirs_text(frag.conditions, frag.directives)
-        if dirs:
-            ctx.step.variables.update(v for v, _ in frag.conditions)
-            _variables(frag.directives, ctx.step.variables)
         tc = frag.type_condition
         if tc is None or tc == node.type_name or node.type_name in self.sg.possible_types(tc):
-            sel = ctx.sel.get_fragment(None, dirs).sub if dirs else ctx.sel
+            sel = ctx.sel
+            if dirs:
+                sel = ctx.sel.get_fragment(None, dirs).sub
+                self.use_variables(ctx.step, frag)
             self.plan_set(Ctx(ctx.step, sel, node, ctx.path, conds), frag.selections, internal)
             return
         if self.sg.is_abstract(tc):
@@ -249,7 +249,15 @@ class Walker:
             self.plan_interface_object_downcast(ctx, frag, internal)
             return
         sub = ctx.sel.get_fragment(tc, dirs).sub
+        if dirs:
+            self.use_variables(ctx.step, frag)
         self.plan_set(Ctx(ctx.step, sub, d.head, ctx.path, conds), frag.selections, internal)
+
+    def use_variables(self, step: Step, frag: Fragment) -> None:
+        """Declare the variables of a fragment's directives in the step that prints them
+        (only there: a subgraph refuses an operation declaring an unused variable)."""
+        step.variables.update(v for v, _ in frag.conditions)
+        _variables(frag.directives, step.variables)
 
     def plan_interface_object_downcast(self, ctx: Ctx, frag: Fragment, internal: bool) -> None:
         """``... on O`` where only the interface object is known (§4.10).
@@ -278,7 +286,8 @@ class Walker:
             if d is not None and d.kind is EdgeKind.DOWNCAST:
                 jctx = self.jump(ctx, chain)
                 self.add_typename(jctx)  # the concrete type replaces the interface's name
-                self.plan_fragment(jctx, replace(frag, selections=tuple(there)), internal)
+                if there:
+                    self.plan_fragment(jctx, replace(frag, selections=tuple(there)), internal)
                 return
         msg = f"no graph knows {tc} behind the @interfaceObject {node.type_name}"
         raise UnsupportedFeature(msg)
