@@ -75,6 +75,11 @@ token: $(SYNCED) ## print a development JWT: make token sub=alice@example.com sc
 	@test -n "$(sub)" || { echo 'usage: make token sub=alice@example.com scopes="payments:write"'; exit 2; }
 	$(UV) run --frozen python -m tools.dev token --sub "$(sub)" --scopes "$(scopes)"
 
+.PHONY: outbox
+outbox: $(SYNCED) ## outbox dead letters: make outbox service=payments cmd="dead-letters|requeue ID…|requeue --all|discard ID…" (uses <SERVICE>_DATABASE_URL)
+	@test -n "$(service)" -a -n "$(cmd)" || { echo 'usage: make outbox service=payments|delivery cmd="dead-letters|requeue ID...|requeue --all|discard ID...|discard --all"'; exit 2; }
+	$(UV) run --frozen $(service)-service outbox $(cmd)
+
 .PHONY: pii-key
 pii-key: $(SYNCED) ## print a new PII encryption key for DELIVERY_PII_KEYS (kid:base64)
 	$(UV) run --frozen delivery-service generate-pii-key

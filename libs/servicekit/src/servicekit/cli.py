@@ -1,4 +1,4 @@
-"""The command line every service shares: ``<svc>-service serve|migrate|token``."""
+"""The command line every service shares: ``<svc>-service serve|migrate|token|outbox``."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from collections.abc import Callable, Sequence
 
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import Table
 
 from servicekit.auth import issue_token
 from servicekit.logs import configure_logging
 from servicekit.migrations import upgrade
+from servicekit.outbox_admin import add_outbox_commands, outbox_command
 from servicekit.settings import ConfigurationError, DatabaseSettings, ServiceSettings
 
 __all__ = ["service_main"]
@@ -22,6 +24,7 @@ def service_main(
     settings_factory: Callable[[], ServiceSettings],
     app_factory: Callable[[ServiceSettings], FastAPI],
     migrations_package: str | None,
+    outbox_table: Table | None = None,
     argv: Sequence[str] | None = None,
 ) -> int:
     parser = argparse.ArgumentParser(description="Run or administer this service.")
@@ -35,6 +38,8 @@ def service_main(
     token.add_argument("--sub", required=True)
     token.add_argument("--scopes", default="")
     token.add_argument("--ttl", type=int, default=3600)
+    if outbox_table is not None:
+        add_outbox_commands(commands)
     args = parser.parse_args(argv)
 
     try:
@@ -57,6 +62,11 @@ def service_main(
             if not isinstance(settings, DatabaseSettings) or not settings.database_url:
                 raise ConfigurationError(f"{settings.env_name('database_url')} is not set")
             upgrade(migrations_package, settings.database_url)
+        elif args.command == "outbox":
+            assert outbox_table is not None
+            if not isinstance(settings, DatabaseSettings) or not settings.database_url:
+                raise ConfigurationError(f"{settings.env_name('database_url')} is not set")
+            return outbox_command(settings, outbox_table, args)
         elif args.command == "token":
             if settings.is_prod:
                 raise ConfigurationError("development tokens are refused when ENV=prod")

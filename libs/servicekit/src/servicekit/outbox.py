@@ -17,36 +17,59 @@ pending rows to the event log and marks them delivered:
   ingests idempotently by event id, so the log holds it exactly once.
 - **Backoff** while the receiver is unreachable: exponential with jitter, capped;
   the service stays ready (its readiness never depends on the event log).
+- **Dead letters**: the sender tells a *transient* failure (unreachable, timeout, 5xx,
+  429, a token the receiver refuses: retried with backoff forever, never dead-lettered)
+  from a *rejection* (:class:`DeliveryRejected`: the content is refused, e.g.
+  ``BAD_USER_INPUT``, or cannot be serialised). A rejected batch is split in halves until
+  the rows at fault stand alone, so the rest of the batch is delivered. A row rejected
+  ``max_rejections`` times is set aside (``dead_at``), with its error, and **its subject's
+  later events proceed**: order per subject is kept up to a dead letter, not across it.
+  An operator inspects, requeues or discards dead letters (:mod:`servicekit.outbox_admin`,
+  ``<svc>-service outbox ...``); a requeued event arrives after its subject's later ones,
+  still carrying its original ``occurredAt``.
+- **Retention**: delivered rows older than ``retention_seconds`` are deleted by the
+  relay loop in small batches (one short transaction each); pending rows and dead
+  letters are never purged.
 
-Metrics: ``outbox_backlog`` (pending rows) and ``outbox_lag_seconds`` (age of the
-oldest pending row), refreshed by the relay loop.
+Metrics: ``outbox_backlog`` (pending rows), ``outbox_lag_seconds`` (age of the oldest
+pending row), ``outbox_dead_letters`` (dead letters now), refreshed by the relay loop;
+counters ``outbox_dead_lettered_total`` and ``outbox_purged_total`` (this process).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 from sqlalchemy import (
     BigInteger,
     Column,
+    ColumnElement,
     DateTime,
+    FromClause,
     Identity,
     Index,
     Integer,
     MetaData,
+    RowMapping,
     String,
     Table,
     Text,
+    and_,
+    case,
+    delete,
     func,
     select,
     text,
@@ -60,7 +83,9 @@ from servicekit.auth import issue_token
 __all__ = [
     "INGEST_MUTATION",
     "INGEST_SCOPE",
+    "PERMANENT_CODES",
     "DeliveryRefused",
+    "DeliveryRejected",
     "EventsSender",
     "OutboxMessage",
     "OutboxRelay",
@@ -89,19 +114,31 @@ def outbox_table(metadata: MetaData, name: str = "outbox") -> Table:
         Column("payload", JSONB, nullable=False),
         Column("occurred_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("delivered_at", DateTime(timezone=True)),
+        # Every failed try (backoff); rejections: the receiver refused the content (dead
+        # letter at the relay's max_rejections).
         Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("rejections", Integer, nullable=False, server_default=text("0")),
         Column(
             "next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()
         ),
         Column("last_error", Text),
+        Column("dead_at", DateTime(timezone=True)),
         # Pending rows only: the relay's scan and the per-subject ordering check.
         Index(
             f"ix_{name}_pending",
             "subject_type",
             "subject_id",
             "seq",
-            postgresql_where=text("delivered_at IS NULL"),
+            postgresql_where=text("delivered_at IS NULL AND dead_at IS NULL"),
         ),
+        # The retention purge's scan.
+        Index(
+            f"ix_{name}_delivered",
+            "delivered_at",
+            postgresql_where=text("delivered_at IS NOT NULL"),
+        ),
+        # Dead letters: the gauge and the operator's listing.
+        Index(f"ix_{name}_dead", "seq", postgresql_where=text("dead_at IS NOT NULL")),
     )
 
 
@@ -161,7 +198,8 @@ async def record_event(
 
 
 Sender = Callable[[Sequence[OutboxMessage]], Awaitable[None]]
-"""Delivers a batch; returns when the receiver acknowledged every message, raises otherwise."""
+"""Delivers a batch; returns when the receiver acknowledged every message, raises otherwise
+(:class:`DeliveryRejected` when the content itself is refused, anything else is transient)."""
 
 
 INGEST_SCOPE = "events:ingest"
@@ -172,9 +210,58 @@ mutation IngestEvents($events: [IngestEventInput!]!) {
 }
 """
 
+# GraphQL error codes that refuse a batch's content: sending the same events again cannot
+# succeed. Any other code (UNAUTHENTICATED, FORBIDDEN, INTERNAL_SERVER_ERROR, ...) is a
+# state of the receiver or of our configuration, and is retried.
+PERMANENT_CODES = frozenset({"BAD_USER_INPUT", "EVENT_ID_CONFLICT"})
+# HTTP statuses that refuse the request itself (when the body names no GraphQL code).
+_PERMANENT_STATUSES = frozenset({400, 413, 422})
+
 
 class DeliveryRefused(RuntimeError):
-    """The events service answered but did not store the batch (the relay retries it)."""
+    """The receiver answered but did not store the batch (the relay retries it)."""
+
+
+class DeliveryRejected(DeliveryRefused):
+    """The receiver refused the batch's content for good (or it cannot be serialised):
+    the relay isolates the rows at fault and dead-letters them after repeated rejections."""
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any] | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _refusal(response: httpx.Response) -> DeliveryRefused | None:
+    """What a receiver's answer means: None (stored), a transient or a permanent refusal.
+
+    Only codes and argument names are kept: an error's message may quote a value.
+    """
+    status = response.status_code
+    body = _json_object(response)
+    errors = [e for e in (body or {}).get("errors") or [] if isinstance(e, dict)]
+    permanent = False
+    if status in (408, 429) or status >= 500:
+        reason = f"events answered HTTP {status}"
+    elif errors:
+        extensions = [e.get("extensions") or {} for e in errors]
+        codes = sorted({str(x.get("code", "?")) for x in extensions})
+        arguments = sorted({str(x["argumentName"]) for x in extensions if x.get("argumentName")})
+        permanent = set(codes) <= PERMANENT_CODES
+        where = f" at {', '.join(arguments[:3])}" if permanent and arguments else ""
+        verb = "rejected" if permanent else "refused"
+        reason = f"events {verb} the batch: {', '.join(codes)}{where}"
+    elif status >= 300 or body is None:
+        permanent = status in _PERMANENT_STATUSES
+        reason = f"events answered HTTP {status}" + ("" if body else " without a GraphQL answer")
+    elif not body.get("data"):
+        reason = "events refused the batch: no data"
+    else:
+        return None
+    return DeliveryRejected(reason) if permanent else DeliveryRefused(reason)
 
 
 class EventsSender:
@@ -184,8 +271,10 @@ class EventsSender:
     ``events:ingest``, signed with the service's own JWT secret (dev/test share one
     secret; in production the events service must trust that secret or a JWKS that
     signs the relay's token). A batch counts as delivered only on a GraphQL answer
-    without errors: any HTTP failure, non-2xx status or GraphQL error raises, and the
-    relay keeps the rows pending.
+    without errors. Connection errors, timeouts, 5xx, 429 and errors of any other code
+    raise :class:`DeliveryRefused` (retried); ``BAD_USER_INPUT`` / ``EVENT_ID_CONFLICT``,
+    a 400/413/422 without GraphQL errors, and a batch that cannot be serialised raise
+    :class:`DeliveryRejected`.
     """
 
     def __init__(
@@ -245,25 +334,57 @@ class EventsSender:
             "occurredAt": message.occurred_at.isoformat(),
         }
 
+    def body(self, batch: Sequence[OutboxMessage]) -> bytes:
+        """The request body; :class:`DeliveryRejected` when a message cannot be encoded."""
+        try:
+            variables = {"events": [self.event_input(m) for m in batch]}
+            return json.dumps(
+                {"query": INGEST_MUTATION, "variables": variables}, allow_nan=False
+            ).encode()
+        except (TypeError, ValueError, AttributeError) as err:
+            raise DeliveryRejected(
+                f"the batch cannot be serialised ({type(err).__name__})"
+            ) from None
+
     async def __call__(self, batch: Sequence[OutboxMessage]) -> None:
         response = await self.client.post(
             self.url,
-            json={
-                "query": INGEST_MUTATION,
-                "variables": {"events": [self.event_input(m) for m in batch]},
+            content=self.body(batch),
+            headers={
+                "Authorization": f"Bearer {self._bearer()}",
+                "Content-Type": "application/json",
             },
-            headers={"Authorization": f"Bearer {self._bearer()}"},
             timeout=self.timeout,
         )
-        if response.status_code >= 400:
-            raise DeliveryRefused(f"events answered HTTP {response.status_code}")
-        body = response.json()
-        errors = body.get("errors") if isinstance(body, dict) else None
-        if errors or not isinstance(body, dict) or not body.get("data"):
-            codes = sorted(
-                {str((e.get("extensions") or {}).get("code", "?")) for e in errors or []}
-            )
-            raise DeliveryRefused(f"events refused the batch: {', '.join(codes) or 'no data'}")
+        refusal = _refusal(response)
+        if refusal is not None:
+            raise refusal
+
+
+def describe_failure(err: BaseException) -> str:
+    """A failure as stored in ``last_error`` and logged: never a payload or a secret.
+
+    Our own refusals name codes and arguments only; network errors describe the network;
+    anything else is reduced to its type (its text might quote the event).
+    """
+    if isinstance(err, DeliveryRefused | httpx.TransportError | OSError):
+        return f"{type(err).__name__}: {err}"[:500]
+    return type(err).__name__
+
+
+def _pending(table: FromClause) -> ColumnElement[bool]:
+    """Neither delivered nor dead: the rows the relay still owes the receiver."""
+    return and_(table.c.delivered_at.is_(None), table.c.dead_at.is_(None))
+
+
+@dataclass
+class _Outcome:
+    """What one claimed batch came to: delivered, rejected (per row) or left unsent."""
+
+    delivered: list[int] = field(default_factory=list)
+    rejected: dict[int, str] = field(default_factory=dict)
+    unsent: list[int] = field(default_factory=list)
+    error: Exception | None = None
 
 
 class OutboxRelay:
@@ -277,6 +398,11 @@ class OutboxRelay:
         idle_seconds: float = 0.5,
         backoff_base_seconds: float = 0.5,
         backoff_cap_seconds: float = 30.0,
+        max_rejections: int = 10,
+        retention_seconds: float = 7 * 86_400,
+        purge_interval_seconds: float = 60.0,
+        purge_batch_size: int = 1_000,
+        purge_max_batches: int = 100,
     ) -> None:
         self.sessions = sessions
         self.table = table
@@ -285,10 +411,20 @@ class OutboxRelay:
         self.idle_seconds = idle_seconds
         self.backoff_base = backoff_base_seconds
         self.backoff_cap = backoff_cap_seconds
+        self.max_rejections = max_rejections
+        self.retention_seconds = retention_seconds
+        self.purge_interval = purge_interval_seconds
+        self.purge_batch_size = purge_batch_size
+        self.purge_max_batches = purge_max_batches
         self.backlog = 0
         self.lag_seconds = 0.0
+        self.dead_letters = 0
         self.delivered_total = 0
         self.failures_total = 0
+        self.rejections_total = 0
+        self.dead_lettered_total = 0
+        self.purged_total = 0
+        self._next_purge = 0.0
 
     def _claim_query(self) -> Any:
         t = self.table
@@ -298,20 +434,49 @@ class OutboxRelay:
             .where(
                 earlier.c.subject_type == t.c.subject_type,
                 earlier.c.subject_id == t.c.subject_id,
-                earlier.c.delivered_at.is_(None),
+                _pending(earlier),
                 earlier.c.seq < t.c.seq,
             )
             .exists()
         )
         return (
             select(t)
-            .where(
-                t.c.delivered_at.is_(None), t.c.next_attempt_at <= func.now(), no_earlier_pending
-            )
+            .where(_pending(t), t.c.next_attempt_at <= func.now(), no_earlier_pending)
             .order_by(t.c.seq)
             .limit(self.batch_size)
             .with_for_update(skip_locked=True)
         )
+
+    def _backoff(self, attempts: int) -> timedelta:
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** min(attempts, 16))
+        delay *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not cryptography
+        return timedelta(seconds=delay)
+
+    async def _deliver(self, batch: list[tuple[int, OutboxMessage]]) -> _Outcome:
+        """Send ``batch``; a rejected batch is halved until each rejected row stands alone.
+
+        A claimed batch holds at most one row per subject (a row is due only when no
+        earlier row of its subject is pending), so the halves may go in any order.
+        """
+        outcome = _Outcome()
+        todo = [batch]
+        while todo:
+            part = todo.pop()
+            try:
+                await self.send([message for _, message in part])
+            except DeliveryRejected as err:
+                if len(part) == 1:
+                    outcome.rejected[part[0][0]] = describe_failure(err)
+                else:
+                    middle = len(part) // 2
+                    todo += [part[middle:], part[:middle]]
+                continue
+            except Exception as err:  # transient: keep what is left for later
+                outcome.error = err
+                outcome.unsent = [seq for rest in (part, *todo) for seq, _ in rest]
+                break
+            outcome.delivered += [seq for seq, _ in part]
+        return outcome
 
     async def run_once(self) -> int:
         """Claim and deliver one batch; the number of messages delivered (0: nothing due)."""
@@ -320,65 +485,148 @@ class OutboxRelay:
             rows = (await session.execute(self._claim_query())).mappings().all()
             if not rows:
                 return 0
-            messages = [
-                OutboxMessage(
-                    event_id=row["event_id"],
-                    subject_type=row["subject_type"],
-                    subject_id=row["subject_id"],
-                    kind=row["kind"],
-                    actor=row["actor"],
-                    message=row["message"],
-                    payload=row["payload"],
-                    occurred_at=row["occurred_at"],
+            batch = [
+                (
+                    row["seq"],
+                    OutboxMessage(
+                        event_id=row["event_id"],
+                        subject_type=row["subject_type"],
+                        subject_id=row["subject_id"],
+                        kind=row["kind"],
+                        actor=row["actor"],
+                        message=row["message"],
+                        payload=row["payload"],
+                        occurred_at=row["occurred_at"],
+                    ),
                 )
                 for row in rows
             ]
-            seqs = [row["seq"] for row in rows]
-            try:
-                await self.send(messages)
-            except Exception as err:  # any failure: retry later, never lose the rows
-                self.failures_total += 1
-                attempts = max(row["attempts"] for row in rows) + 1
-                delay = min(self.backoff_cap, self.backoff_base * 2 ** min(attempts, 16))
-                delay *= random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not cryptography
+            outcome = await self._deliver(batch)
+            if outcome.delivered:
                 await session.execute(
                     update(t)
-                    .where(t.c.seq.in_(seqs))
-                    .values(
-                        attempts=t.c.attempts + 1,
-                        last_error=f"{type(err).__name__}: {err}"[:500],
-                        next_attempt_at=func.now() + text(f"interval '{delay:.3f} seconds'"),
-                    )
+                    .where(t.c.seq.in_(outcome.delivered))
+                    .values(delivered_at=func.now(), last_error=None)
                 )
-                _log.warning(
-                    "outbox delivery failed; will retry",
-                    extra={"batch": len(seqs), "retry_in_s": round(delay, 2), "error": str(err)},
-                )
-                return 0
-            await session.execute(
-                update(t).where(t.c.seq.in_(seqs)).values(delivered_at=func.now(), last_error=None)
+            by_seq = {row["seq"]: row for row in rows}
+            for seq, error in outcome.rejected.items():
+                await self._reject(session, by_seq[seq], error)
+            if outcome.unsent:
+                await self._postpone(session, [by_seq[seq] for seq in outcome.unsent], outcome)
+        self.delivered_total += len(outcome.delivered)
+        return len(outcome.delivered)
+
+    async def _reject(self, session: AsyncSession, row: RowMapping, error: str) -> None:
+        """Count a rejection; at ``max_rejections`` the row becomes a dead letter."""
+        t = self.table
+        self.rejections_total += 1
+        rejections = row["rejections"] + 1
+        dead = rejections >= self.max_rejections
+        await session.execute(
+            update(t)
+            .where(t.c.seq == row["seq"])
+            .values(
+                attempts=t.c.attempts + 1,
+                rejections=t.c.rejections + 1,
+                last_error=error,
+                next_attempt_at=func.now() + self._backoff(row["attempts"] + 1),
+                dead_at=case((t.c.rejections + 1 >= self.max_rejections, func.now()), else_=None),
             )
-        self.delivered_total += len(messages)
-        return len(messages)
+        )
+        about = {
+            "event_id": str(row["event_id"]),
+            "subject_type": row["subject_type"],
+            "subject_id": row["subject_id"],
+            "kind": row["kind"],
+            "rejections": rejections,
+            "error": error,
+        }
+        if dead:
+            self.dead_lettered_total += 1
+            _log.error(
+                "outbox event dead-lettered; its subject's later events proceed", extra=about
+            )
+        else:
+            _log.warning("events rejected an outbox event; will retry", extra=about)
+
+    async def _postpone(
+        self, session: AsyncSession, rows: Sequence[RowMapping], outcome: _Outcome
+    ) -> None:
+        """A transient failure: every unsent row waits (attempts count, rejections do not)."""
+        t = self.table
+        self.failures_total += 1
+        delay = self._backoff(max(row["attempts"] for row in rows) + 1)
+        error = describe_failure(outcome.error) if outcome.error else "unknown"
+        await session.execute(
+            update(t)
+            .where(t.c.seq.in_([row["seq"] for row in rows]))
+            .values(attempts=t.c.attempts + 1, last_error=error, next_attempt_at=func.now() + delay)
+        )
+        _log.warning(
+            "outbox delivery failed; will retry",
+            extra={
+                "batch": len(rows),
+                "retry_in_s": round(delay.total_seconds(), 2),
+                "error": error,
+            },
+        )
 
     async def refresh_gauges(self) -> None:
         t = self.table
         async with self.sessions() as session:
             count, oldest = (
                 await session.execute(
-                    select(func.count(), func.min(t.c.occurred_at)).where(
-                        t.c.delivered_at.is_(None)
-                    )
+                    select(func.count(), func.min(t.c.occurred_at)).where(_pending(t))
                 )
             ).one()
+            dead = await session.scalar(
+                select(func.count()).select_from(t).where(t.c.dead_at.is_not(None))
+            )
         self.backlog = int(count)
         self.lag_seconds = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        self.dead_letters = int(dead or 0)
+
+    async def purge_delivered(self) -> int:
+        """Delete rows delivered more than ``retention_seconds`` ago, a small batch per
+        transaction (rows another relay is deleting are skipped, not waited for)."""
+        if self.retention_seconds <= 0:
+            return 0
+        t = self.table
+        retention = timedelta(seconds=self.retention_seconds)
+        purged = 0
+        for _ in range(self.purge_max_batches):
+            doomed = (
+                select(t.c.seq)
+                .where(t.c.delivered_at < func.now() - retention)
+                .limit(self.purge_batch_size)
+                .with_for_update(skip_locked=True)
+            )
+            async with self.sessions() as session, session.begin():
+                result = await session.execute(
+                    delete(t).where(t.c.seq.in_(doomed.scalar_subquery())).returning(t.c.seq)
+                )
+                batch = len(result.all())
+            purged += batch
+            if batch < self.purge_batch_size:
+                break
+            await asyncio.sleep(0)  # let deliveries interleave with a long purge
+        self.purged_total += purged
+        if purged:
+            _log.info("outbox purged delivered rows", extra={"purged": purged})
+        return purged
+
+    async def _purge_when_due(self) -> None:
+        now = time.monotonic()
+        if self.retention_seconds > 0 and now >= self._next_purge:
+            self._next_purge = now + self.purge_interval
+            await self.purge_delivered()
 
     async def run_forever(self) -> None:
         while True:
             try:
                 delivered = await self.run_once()
                 await self.refresh_gauges()
+                await self._purge_when_due()
             except asyncio.CancelledError:
                 raise
             except Exception:  # the database restarting must not kill the relay
@@ -399,6 +647,25 @@ class OutboxRelay:
             await asyncio.gather(task, return_exceptions=True)
 
 
+class _RelayCounters(Collector):
+    """The relay's running totals as Prometheus counters (read at scrape time)."""
+
+    def __init__(self, relay: OutboxRelay) -> None:
+        self.relay = relay
+
+    def collect(self):  # type: ignore[no-untyped-def]  # prometheus_client's own signature
+        yield CounterMetricFamily(
+            "outbox_dead_lettered",
+            "Outbox rows this process set aside as dead letters (rejected too often).",
+            value=self.relay.dead_lettered_total,
+        )
+        yield CounterMetricFamily(
+            "outbox_purged",
+            "Delivered outbox rows this process deleted after their retention.",
+            value=self.relay.purged_total,
+        )
+
+
 def relay_hook(
     make_relay: Callable[[Any], OutboxRelay],
 ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
@@ -410,7 +677,7 @@ def relay_hook(
         state.extras["outbox_relay"] = relay
         state.metrics.gauge_callback(
             "outbox_backlog",
-            "Outbox rows not yet delivered to the event log.",
+            "Outbox rows not yet delivered to the event log (dead letters excluded).",
             lambda: relay.backlog,
         )
         state.metrics.gauge_callback(
@@ -418,8 +685,18 @@ def relay_hook(
             "Age of the oldest undelivered outbox row.",
             lambda: relay.lag_seconds,
         )
-        async with relay.running():
-            yield
+        state.metrics.gauge_callback(
+            "outbox_dead_letters",
+            "Outbox rows set aside after repeated rejections, awaiting an operator.",
+            lambda: relay.dead_letters,
+        )
+        counters = _RelayCounters(relay)
+        state.metrics.registry.register(counters)
+        try:
+            async with relay.running():
+                yield
+        finally:
+            state.metrics.registry.unregister(counters)
 
     return hook
 
@@ -432,6 +709,8 @@ def events_relay_hook(
     batch_size: int = 100,
     idle_seconds: float = 0.5,
     backoff_cap_seconds: float = 30.0,
+    max_rejections: int = 10,
+    retention_seconds: float = 7 * 86_400,
 ) -> Callable[[Any], AbstractAsyncContextManager[None]]:
     """The relay of ``table`` to the events service at ``url``, as a ``resources=`` hook.
 
@@ -459,6 +738,8 @@ def events_relay_hook(
             batch_size=batch_size,
             idle_seconds=idle_seconds,
             backoff_cap_seconds=backoff_cap_seconds,
+            max_rejections=max_rejections,
+            retention_seconds=retention_seconds,
         )
 
     return relay_hook(make_relay)

@@ -38,6 +38,8 @@ def reliable_write_hooks(
                 batch_size=settings.outbox_batch_size,
                 idle_seconds=settings.outbox_idle_seconds,
                 backoff_cap_seconds=settings.outbox_backoff_cap_seconds,
+                max_rejections=settings.outbox_max_rejections,
+                retention_seconds=settings.outbox_retention_seconds,
             )
         )
     return hooks

@@ -167,3 +167,9 @@ class ReliableWritesSettings(DatabaseSettings):
     outbox_batch_size: int = Field(default=100, ge=1, le=1000)
     outbox_idle_seconds: float = Field(default=0.5, gt=0, le=60)
     outbox_backoff_cap_seconds: float = Field(default=30.0, gt=0, le=600)
+    # How often events may refuse a row's content (BAD_USER_INPUT, EVENT_ID_CONFLICT) before
+    # the row becomes a dead letter and its subject's later events proceed; transient
+    # failures (unreachable, 5xx, 429, auth) never count. And how long delivered rows are
+    # kept before the relay deletes them (0: forever); dead letters are never purged.
+    outbox_max_rejections: int = Field(default=10, ge=1, le=1000)
+    outbox_retention_seconds: int = Field(default=604_800, ge=0)

@@ -1,4 +1,4 @@
-"""``delivery-service serve|migrate|token|rotate-pii-key|generate-pii-key``.
+"""``delivery-service serve|migrate|token|outbox|rotate-pii-key|generate-pii-key``.
 
 The shared commands come from :func:`servicekit.cli.service_main`; the two PII
 key commands are delivery's own and are handled here before delegating.
@@ -17,6 +17,7 @@ from delivery.config import Settings
 from delivery.crypto import PiiCipher, generate_key
 from delivery.errors import PiiKeyError
 from delivery.main import create_app
+from delivery.models import outbox
 from delivery.rotation import RotationResult, rotate_pii_key
 from servicekit.cli import service_main
 from servicekit.database import create_engine, create_sessionmaker
@@ -83,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings_factory=Settings,
         app_factory=_app,
         migrations_package="delivery.migrations",
+        outbox_table=outbox,
         argv=args,
     )
 

@@ -1,4 +1,4 @@
-"""``payments-service serve|migrate|token``."""
+"""``payments-service serve|migrate|token|outbox``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from payments.config import Settings
 from payments.main import create_app
+from payments.models import outbox
 from servicekit.cli import service_main
 from servicekit.settings import ServiceSettings
 
@@ -24,5 +25,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings_factory=Settings,
         app_factory=_app,
         migrations_package="payments.migrations",
+        outbox_table=outbox,
         argv=argv,
     )
