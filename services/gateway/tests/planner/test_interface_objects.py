@@ -260,7 +260,7 @@ def test_a_field_an_implementation_gets_only_through_the_interface_object() -> N
 
 
 def test_an_interface_field_of_the_interface_object_from_the_real_interface() -> None:
-    """Every implementation catalog can return is renamed Media for reviews."""
+    """One jump on the interface's key (not one per implementation), renamed to Media."""
     expected = dedent(
         """\
         QueryPlan {
@@ -270,14 +270,13 @@ def test_an_interface_field_of_the_interface_object_from_the_real_interface() ->
                 media {
                   __typename
                   title
-                  ... on Book { __typename id }
-                  ... on Movie { __typename id }
+                  id
                 }
               }
             },
             Flatten(path: "media.@") {
               Fetch(service: "reviews") {
-                { ... on Book { __typename id } ... on Movie { __typename id } } =>
+                { ... on Media { __typename id } } =>
                 { ... on Media { avgRating } }
               },
             },
@@ -287,13 +286,37 @@ def test_an_interface_field_of_the_interface_object_from_the_real_interface() ->
     ).strip()
     query = "{ media { title avgRating } }"
     assert plan_text(MEDIA, query) == expected
-    assert _rewrites(query)[1] == (
-        "reviews",
-        (
-            SetValue(("... on Book", "__typename"), "Media"),
-            SetValue(("... on Movie", "__typename"), "Media"),
-        ),
-    )
+    assert _rewrites(query)[1] == ("reviews", (SetValue(("... on Media", "__typename"), "Media"),))
+
+
+def test_requires_on_the_interface_object_from_the_real_interface() -> None:
+    """title is collected in the catalog fetch that holds the key of every item."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                media {
+                  __typename
+                  title
+                  id
+                }
+              }
+            },
+            Flatten(path: "media.@") {
+              Fetch(service: "reviews") {
+                { ... on Media { __typename id title } } =>
+                { ... on Media { blurb } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "{ media { blurb } }"
+    assert plan_text(MEDIA, query) == expected
+    assert _rewrites(query)[1] == ("reviews", (SetValue(("... on Media", "__typename"), "Media"),))
 
 
 def test_an_interface_field_of_the_real_interface_from_the_interface_object() -> None:

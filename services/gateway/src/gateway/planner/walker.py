@@ -183,7 +183,10 @@ class Walker:
                 continue
             e = self.paths.field_edge(node, s.name)
             if e is None and abstract and s.name != "__typename":
-                self.split_field(ctx, s, internal)
+                if self.interface_jump_ok(node, s.name):
+                    remote.append(s)
+                else:
+                    self.split_field(ctx, s, internal)
             elif e is None:
                 remote.append(s)
             elif e.condition is not None:
@@ -215,6 +218,29 @@ class Walker:
             if cost < direct:
                 return True
         return False
+
+    def interface_jump_ok(self, node: Node, name: str) -> bool:
+        """Whether an interface field missing here can jump as a whole, on the interface's key.
+
+        Only when no implementation here answers it itself (splitting would keep those in
+        place) and every graph on every option knows all the implementations this graph can
+        return, or holds the interface as an @interfaceObject (its representations are then
+        renamed): one ``... on I`` jump instead of one fragment per implementation.
+        """
+        local = self.sg.possible_types_in(node.type_name, node.graph)
+        if any(self.paths.field_edge(Node(o, node.graph), name) for o in local):
+            return False
+        options = self.paths.options(node, name)
+        if not options:
+            return False
+        for _dest, chain, _e in options:
+            for hop in chain:
+                g = hop.head.graph
+                if self.sg.is_interface_object(node.type_name, g):
+                    continue
+                if not set(local) <= set(self.sg.possible_types_in(node.type_name, g)):
+                    return False
+        return True
 
     def split_field(self, ctx: Ctx, f: Field, internal: bool) -> None:
         """An interface field the graph cannot answer at the interface: per runtime type."""
