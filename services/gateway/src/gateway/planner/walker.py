@@ -183,10 +183,7 @@ class Walker:
                 continue
             e = self.paths.field_edge(node, s.name)
             if e is None and abstract and s.name != "__typename":
-                if self.interface_jump_ok(node, s.name):
-                    remote.append(s)
-                else:
-                    self.split_field(ctx, s, internal)
+                self.plan_interface_field(ctx, s, internal, remote)
             elif e is None:
                 remote.append(s)
             elif e.condition is not None:
@@ -218,6 +215,13 @@ class Walker:
             if cost < direct:
                 return True
         return False
+
+    def plan_interface_field(self, ctx: Ctx, f: Field, internal: bool, remote: list[Field]) -> None:
+        """A field the abstract position cannot answer as a whole: one jump or a split."""
+        if self.interface_jump_ok(ctx.node, f.name):
+            remote.append(f)
+        else:
+            self.split_field(ctx, f, internal)
 
     def interface_jump_ok(self, node: Node, name: str) -> bool:
         """Whether an interface field missing here can jump as a whole, on the interface's key.
