@@ -16,6 +16,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from graphql import GraphQLError
+
 from gwharness.composed import compose_subgraphs, fed2
 from gwharness.subgraph import Subgraph
 
@@ -104,7 +106,9 @@ def posts() -> Subgraph:
 def media() -> Subgraph:
     def hosts(podcast: dict[str, Any]) -> list[str] | None:
         if podcast["id"] == "p2":
-            raise ValueError("hosts of p2 are being re-indexed")
+            raise GraphQLError(
+                "hosts of p2 are being re-indexed", extensions={"code": "HOSTS_UNAVAILABLE"}
+            )
         hosts_: list[str] | None = podcast["hosts"]
         return hosts_
 
