@@ -168,12 +168,19 @@ class Walker:
             node.type_name, node.graph
         )
 
-    def plan_set(self, ctx: Ctx, selections: tuple[Selection, ...], internal: bool) -> None:
+    def plan_set(
+        self,
+        ctx: Ctx,
+        selections: tuple[Selection, ...],
+        internal: bool,
+        *,
+        typename_asked: bool = False,
+    ) -> None:
         if not internal:
             self.register_client(ctx.path, selections)
         node = ctx.node
         abstract = self.is_abstract(node)
-        if abstract:
+        if abstract and not typename_asked:
             self.add_typename(ctx)
         remote: list[Field] = []
         requires: list[tuple[Field, Edge, tuple[Edge, ...]]] = []
@@ -268,6 +275,19 @@ class Walker:
             self.plan_set(Ctx(ctx.step, sel, node, ctx.path, conds), frag.selections, internal)
             return
         if self.sg.is_abstract(tc):
+            if self.keeps_abstract_condition(node, tc):
+                sub = ctx.sel.get_fragment(tc, dirs).sub
+                if dirs:
+                    self.use_variables(ctx.step, frag)
+                head = Node(tc, node.graph)
+                # The enclosing abstract position already asks this object's __typename.
+                self.plan_set(
+                    Ctx(ctx.step, sub, head, ctx.path, conds),
+                    frag.selections,
+                    internal,
+                    typename_asked=True,
+                )
+                return
             for o in self.sg.possible_types(tc):
                 if self.qg.downcast(node, o) is not None:
                     self.plan_fragment(ctx, replace(frag, type_condition=o), internal)
@@ -282,6 +302,22 @@ class Walker:
         if dirs:
             self.use_variables(ctx.step, frag)
         self.plan_set(Ctx(ctx.step, sub, d.head, ctx.path, conds), frag.selections, internal)
+
+    def keeps_abstract_condition(self, node: Node, tc: str) -> bool:
+        """Whether ``... on <abstract tc>`` at an abstract position can be sent as written.
+
+        It can when the graph knows ``tc`` as a real abstract type that shares a possible type
+        with the position (the subgraph then accepts the spread); otherwise the fragment is
+        split into the runtime types the graph can return here. Provides copies always split:
+        their provided fields hang on the per-type copies.
+        """
+        g = node.graph
+        if node.provide_id or not self.is_abstract(node):
+            return False
+        if not self.sg.has_type(tc, g) or self.sg.is_interface_object(tc, g):
+            return False
+        here = set(self.sg.possible_types_in(node.type_name, g))
+        return not here.isdisjoint(self.sg.possible_types_in(tc, g))
 
     def use_variables(self, step: Step, frag: Fragment) -> None:
         """Declare the variables of a fragment's directives in the step that prints them
