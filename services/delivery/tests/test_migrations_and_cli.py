@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import uuid
 from typing import Any
@@ -118,3 +119,21 @@ async def test_the_rotate_command_reencrypts_committed_rows(
     finally:
         async with sessions() as session, session.begin():
             await session.execute(delete(Delivery).where(Delivery.id.in_(ids)))
+
+
+async def test_the_outbox_commands_are_delivery_service_commands(
+    engine: AsyncEngine,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DELIVERY_DATABASE_URL", database_url)
+    monkeypatch.setenv("DELIVERY_PII_KEYS", f"k1:{KEY_A}")
+    monkeypatch.setenv("ENV", "test")
+    unknown = str(uuid.uuid4())
+    assert await asyncio.to_thread(main, ["outbox", "dead-letters"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("event_id\tsubject\tkind")
+    assert "dead letters" in err
+    assert await asyncio.to_thread(main, ["outbox", "discard", unknown]) == 1
+    assert unknown in capsys.readouterr().err
