@@ -1,13 +1,18 @@
 """The ``gateway`` console script.
 
-``gateway serve --supergraph FILE [--host H] [--port N]`` runs uvicorn in the
-foreground (one worker, uvloop when available) and stops cleanly on SIGTERM.
+``gateway serve --supergraph FILE | --config FILE | --subgraph NAME=URL ... [--poll-interval S]
+[--host H] [--port N]`` loads the supergraph (composing it first from a rover config or from
+running subgraphs; unreachable subgraphs are retried until ``GATEWAY_STARTUP_DEADLINE_S``),
+then runs uvicorn in the foreground (one worker, uvloop when available) and stops cleanly on
+SIGTERM. With ``--poll-interval`` the source is polled and a changed supergraph swapped in.
+A source that cannot give a first supergraph (composition errors, with their codes) exits 2.
 ``gateway compose ...`` delegates to ``gateway.composition.cli:run(argv)``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
 import importlib
 import importlib.util
@@ -19,9 +24,11 @@ from pathlib import Path
 import uvicorn
 from pydantic import ValidationError
 
+from gateway.composition import ConfigError
+from gateway.composition.config import parse_subgraph_arg
 from gateway.server import create_app
 from gateway.settings import Settings
-from gateway.supergraph import SupergraphError, load_supergraph
+from gateway.sources import SourceError, SupergraphSource, choose_source, load_at_start
 from servicekit.logs import configure_logging
 from servicekit.settings import ConfigurationError
 
@@ -32,7 +39,22 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gateway", description="GraphQL federation gateway.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve /graphql in the foreground")
-    serve.add_argument("--supergraph", type=Path, help="supergraph SDL file")
+    source = serve.add_mutually_exclusive_group()
+    source.add_argument("--supergraph", type=Path, help="supergraph SDL file composed elsewhere")
+    source.add_argument("--config", type=Path, help="rover supergraph config, composed at start")
+    source.add_argument(
+        "--subgraph",
+        action="append",
+        metavar="NAME=URL",
+        help="a running subgraph to compose from (its { _service { sdl } }); repeatable",
+    )
+    serve.add_argument(
+        "--poll-interval",
+        type=float,
+        metavar="S",
+        help="re-read the source every S seconds and swap in a changed supergraph "
+        "(default: GATEWAY_POLL_INTERVAL_S or 0, never)",
+    )
     serve.add_argument("--host", help="listen address (default: GATEWAY_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="listen port (default: GATEWAY_PORT or 5000)")
     commands.add_parser("compose", help="compose subgraph SDLs into a supergraph", add_help=False)
@@ -57,24 +79,39 @@ def _compose(argv: list[str]) -> int:
     return int(result or 0)
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _source(args: argparse.Namespace, settings: Settings) -> SupergraphSource:
+    """The source the flags give, else the one the GATEWAY_* variables give."""
+    if args.supergraph or args.config or args.subgraph:
+        return choose_source(
+            supergraph=args.supergraph,
+            config=args.config,
+            subgraphs=[parse_subgraph_arg(item) for item in args.subgraph or ()],
+            timeout=settings.sdl_fetch_timeout_s,
+        )
+    return choose_source(
+        supergraph=settings.supergraph_path,
+        config=settings.supergraph_config,
+        subgraphs=list(settings.subgraphs.items()),
+        timeout=settings.sdl_fetch_timeout_s,
+    )
 
+
+def _serve(args: argparse.Namespace) -> int:
     try:
         settings = Settings()
     except ValidationError as err:
         return _fail(f"error: invalid GATEWAY_* settings: {err}")
     configure_logging(level=settings.log_level, fmt=settings.log_format)
-    path = args.supergraph or settings.supergraph_path
-    if path is None:
-        return _fail("error: give --supergraph FILE or set GATEWAY_SUPERGRAPH_PATH")
     try:
-        supergraph = load_supergraph(Path(path).read_text(encoding="utf-8"))
-    except OSError as err:
-        return _fail(f"error: cannot read {path}: {err.strerror}")
-    except SupergraphError as err:
-        return _fail(f"error: {path} is not a usable supergraph: {err}")
+        source = _source(args, settings)
+        first = asyncio.run(load_at_start(source, deadline_s=settings.startup_deadline_s))
+    except (SourceError, ConfigError) as err:
+        return _fail(f"error: {err}")
+    interval = settings.poll_interval_s if args.poll_interval is None else args.poll_interval
+    if interval < 0:
+        return _fail("error: --poll-interval must be >= 0")
     try:
-        app = create_app(settings, supergraph=supergraph)
+        app = create_app(settings, supergraph=first, source=source, poll_interval_s=interval)
     except ConfigurationError as err:
         return _fail(f"error: {err}")
     # Long-lived startup objects (schemas, supergraph) never need collecting again.

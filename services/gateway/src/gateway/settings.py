@@ -7,6 +7,12 @@ authorization, persisted queries, CSRF, header rules, breaker and retries; see
 ``docs/edge.md``); a variable both declare exists once. Subgraph URL overrides are
 keyed by graph *name*, e.g.
 ``GATEWAY_SUBGRAPH_URLS='{"payments": "http://payments:5002/graphql"}'``.
+
+The supergraph comes from exactly one source: ``GATEWAY_SUPERGRAPH_PATH`` (a file composed
+elsewhere), ``GATEWAY_SUPERGRAPH_CONFIG`` (a rover config composed at start) or
+``GATEWAY_SUBGRAPHS`` (``{"name": "url"}``, composed at start from each subgraph's
+``_service { sdl }``); ``gateway serve`` flags take precedence. ``GATEWAY_POLL_INTERVAL_S``
+> 0 re-reads the source that often and swaps in a changed supergraph.
 """
 
 from __future__ import annotations
@@ -40,7 +46,16 @@ class Settings(ServiceSettings, EdgeSettings):
     ready_check_subgraphs: bool = False
 
     port: int = Field(default=5000, ge=1, le=65535)
+    # The supergraph source (exactly one; see the module docstring).
     supergraph_path: Path | None = None
+    supergraph_config: Path | None = None
+    subgraphs: dict[str, str] = Field(default_factory=dict)
+    # Seconds between polls of the source for a changed supergraph; 0: never.
+    poll_interval_s: float = Field(default=0.0, ge=0)
+    # One subgraph SDL fetch (`_service { sdl }`), at start and when polling.
+    sdl_fetch_timeout_s: float = Field(default=10.0, gt=0)
+    # At start, unreachable subgraphs are retried with backoff for this long, then: exit 2.
+    startup_deadline_s: float = Field(default=60.0, ge=0)
     subgraph_urls: dict[str, str] = Field(default_factory=dict)
 
     # Transport: one pooled client per process.

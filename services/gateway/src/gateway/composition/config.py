@@ -21,6 +21,7 @@ The config file has rover's shape::
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,16 @@ import yaml
 from .errors import ConfigError, FetchError
 from .subgraph import SubgraphSource
 
-__all__ = ["SERVICE_SDL_QUERY", "fetch_sdl", "load_config", "parse_subgraph_arg"]
+__all__ = [
+    "SERVICE_SDL_QUERY",
+    "SubgraphSpec",
+    "fetch_sdl",
+    "load_config",
+    "parse_subgraph_arg",
+    "read_config",
+    "read_file_sdl",
+    "sdl_from_response",
+]
 
 SERVICE_SDL_QUERY = "query SubgraphSdl { _service { sdl } }"
 
@@ -48,9 +58,16 @@ def fetch_sdl(url: str, *, client: httpx.Client | None = None, timeout: float = 
     finally:
         if own:
             http.close()
-    sdl = (((body or {}).get("data") or {}).get("_service") or {}).get("sdl")
+    return sdl_from_response(url, body)
+
+
+def sdl_from_response(url: str, body: Any) -> str:
+    """The SDL in a `{ _service { sdl } }` response body; `FetchError` when there is none."""
+    data = body.get("data") if isinstance(body, Mapping) else None
+    service = data.get("_service") if isinstance(data, Mapping) else None
+    sdl = service.get("sdl") if isinstance(service, Mapping) else None
     if not isinstance(sdl, str):
-        errors = (body or {}).get("errors")
+        errors = body.get("errors") if isinstance(body, Mapping) else None
         raise FetchError(f"{url} did not return _service.sdl (errors: {errors})")
     return sdl
 
@@ -62,36 +79,55 @@ def parse_subgraph_arg(text: str) -> tuple[str, str]:
     return name, url
 
 
-def _subgraph(name: str, entry: Any, base: Path, client: httpx.Client | None) -> SubgraphSource:
+@dataclass(frozen=True, slots=True)
+class SubgraphSpec:
+    """One subgraph of a config: where it is routed and where its SDL comes from.
+
+    Exactly one of ``file``, ``sdl`` and ``url`` is set; ``url`` is fetched with
+    `{ _service { sdl } }` (a live subgraph), the others are read as they are.
+    """
+
+    name: str
+    routing_url: str
+    file: Path | None = None
+    sdl: str | None = None
+    url: str | None = None
+
+
+def _spec(name: str, entry: Any, base: Path) -> SubgraphSpec:
     if not isinstance(entry, Mapping):
         raise ConfigError(f"subgraph {name!r}: expected a mapping")
     schema = entry.get("schema")
     if not isinstance(schema, Mapping):
         raise ConfigError(f"subgraph {name!r}: missing 'schema'")
     routing_url = entry.get("routing_url")
-    if "file" in schema:
-        path = base / str(schema["file"])
-        try:
-            sdl = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"subgraph {name!r}: cannot read {path}: {exc}") from exc
-    elif "sdl" in schema:
-        sdl = str(schema["sdl"])
-    elif "subgraph_url" in schema:
-        sdl = fetch_sdl(str(schema["subgraph_url"]), client=client)
+    if "subgraph_url" in schema:
         routing_url = routing_url or schema["subgraph_url"]
-    else:
-        raise ConfigError(
-            f"subgraph {name!r}: schema needs one of file, subgraph_url or sdl "
-            "(graphref is not supported)"
-        )
     if not isinstance(routing_url, str) or not routing_url:
         raise ConfigError(f"subgraph {name!r}: missing 'routing_url'")
-    return SubgraphSource(name, routing_url, sdl)
+    if "file" in schema:
+        return SubgraphSpec(name, routing_url, file=base / str(schema["file"]))
+    if "sdl" in schema:
+        return SubgraphSpec(name, routing_url, sdl=str(schema["sdl"]))
+    if "subgraph_url" in schema:
+        return SubgraphSpec(name, routing_url, url=str(schema["subgraph_url"]))
+    raise ConfigError(
+        f"subgraph {name!r}: schema needs one of file, subgraph_url or sdl "
+        "(graphref is not supported)"
+    )
 
 
-def load_config(path: Path, *, client: httpx.Client | None = None) -> list[SubgraphSource]:
-    """Read a rover supergraph config into subgraph sources (fetching URLs as needed)."""
+def read_file_sdl(spec: SubgraphSpec) -> str:
+    """The SDL of a ``file`` subgraph; `ConfigError` when it cannot be read."""
+    assert spec.file is not None
+    try:
+        return spec.file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"subgraph {spec.name!r}: cannot read {spec.file}: {exc}") from exc
+
+
+def read_config(path: Path) -> list[SubgraphSpec]:
+    """Read a rover supergraph config into subgraph specs (nothing fetched yet)."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -99,4 +135,18 @@ def load_config(path: Path, *, client: httpx.Client | None = None) -> list[Subgr
     subgraphs = data.get("subgraphs") if isinstance(data, Mapping) else None
     if not isinstance(subgraphs, Mapping) or not subgraphs:
         raise ConfigError(f"{path}: expected a non-empty 'subgraphs' mapping")
-    return [_subgraph(str(n), e, path.parent, client) for n, e in subgraphs.items()]
+    return [_spec(str(n), e, path.parent) for n, e in subgraphs.items()]
+
+
+def load_config(path: Path, *, client: httpx.Client | None = None) -> list[SubgraphSource]:
+    """Read a rover supergraph config into subgraph sources (fetching URLs as needed)."""
+    sources = []
+    for spec in read_config(path):
+        if spec.file is not None:
+            sdl = read_file_sdl(spec)
+        elif spec.url is not None:
+            sdl = fetch_sdl(spec.url, client=client)
+        else:
+            sdl = spec.sdl or ""
+        sources.append(SubgraphSource(spec.name, spec.routing_url, sdl))
+    return sources

@@ -1,7 +1,9 @@
 """The gateway's FastAPI app: ``/graphql`` (GET and POST), ``/healthz``, ``/readyz``, ``/metrics``.
 
-``create_app(settings)`` loads the supergraph, opens the pooled subgraph client
-and builds the pipeline and the edge (``server/edge.py``) in the lifespan.
+``create_app(settings)`` loads the supergraph from its source (``gateway.sources``: a file,
+a rover config or subgraph URLs composed here), opens the pooled subgraph client and builds
+the pipeline and the edge (``server/edge.py``) in the lifespan. With a poll interval the
+source is polled and a changed supergraph is swapped in live (``server/reload.py``).
 GraphiQL (``GET /graphql`` with ``Accept: text/html``) is served from
 servicekit's pinned assets under ``/_graphiql`` when ``GATEWAY_GRAPHIQL`` allows
 (default: off in prod). Tests pass their own ``supergraph``,
@@ -10,6 +12,8 @@ servicekit's pinned assets under ``/_graphiql`` when ``GATEWAY_GRAPHIQL`` allows
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -22,15 +26,16 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.edge import GuardedTransport
 from gateway.edge.tracing import Tracing
-from gateway.planner import Planner
+from gateway.server.assemble import GatewayFactory, default_planner, subgraph_urls
 from gateway.server.edge import build_edge
 from gateway.server.endpoint import GraphQLEndpoint
 from gateway.server.metrics import GatewayMetrics
+from gateway.server.reload import Reloader, announce
 from gateway.server.runtime import Gateway, PlanFunction
 from gateway.settings import Settings
-from gateway.supergraph import Supergraph, load_supergraph
+from gateway.sources import Loaded, SupergraphSource, load_at_start, source_from_settings
+from gateway.supergraph import Supergraph
 from gateway.transport import build_client
 from servicekit.graphiql import ASSETS_PATH, graphiql_assets
 from servicekit.health import Readiness, health_router
@@ -39,17 +44,6 @@ from servicekit.logs import request_id_var
 __all__ = ["create_app", "default_planner", "subgraph_urls"]
 
 _log = logging.getLogger("gateway.request")
-
-
-def subgraph_urls(supergraph: Supergraph, settings: Settings) -> dict[str, str]:
-    """Routing URLs by graph name: the supergraph's, overridden by settings."""
-    return {g.name: settings.subgraph_urls.get(g.name, g.url) for g in supergraph.graphs}
-
-
-def default_planner(supergraph: Supergraph) -> PlanFunction:
-    """The planner for ``supergraph``, uncached: the server's ``PlanCache`` caches."""
-    planner = Planner(supergraph, cache_size=1)
-    return planner.build
 
 
 class _RequestLog:
@@ -128,25 +122,34 @@ def _readiness(settings: Settings, holder: dict[str, Gateway]) -> Readiness:
 def create_app(
     settings: Settings,
     *,
-    supergraph: Supergraph | None = None,
+    supergraph: Supergraph | Loaded | None = None,
+    source: SupergraphSource | None = None,
+    poll_interval_s: float | None = None,
     planner: PlanFunction | None = None,
     client: httpx.AsyncClient | None = None,
 ) -> FastAPI:
-    """Build the gateway app; resources are opened and closed in the lifespan."""
+    """Build the gateway app; resources are opened and closed in the lifespan.
+
+    ``source`` defaults to the one the settings name; ``supergraph`` is the first one to
+    serve (else the lifespan loads it from the source, waiting for unreachable subgraphs
+    up to ``GATEWAY_STARTUP_DEADLINE_S``). ``poll_interval_s`` (default
+    ``GATEWAY_POLL_INTERVAL_S``; 0: off) polls the source for a new supergraph.
+    """
     settings.check_production()
     metrics = GatewayMetrics()
     holder: dict[str, Gateway] = {}
     readiness = _readiness(settings, holder)
     traces: dict[str, Tracing] = {}
+    interval = settings.poll_interval_s if poll_interval_s is None else poll_interval_s
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(this: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            loaded = supergraph
-            if loaded is None:
-                if settings.supergraph_path is None:
-                    raise RuntimeError("GATEWAY_SUPERGRAPH_PATH is not set")
-                loaded = load_supergraph(settings.supergraph_path.read_text(encoding="utf-8"))
+            origin = source
+            if origin is None and (supergraph is None or interval > 0):
+                origin = source_from_settings(settings)
+            first = await _first_supergraph(supergraph, origin, settings)
+            loaded = first.supergraph
             http = client
             if http is None:
                 http = await stack.enter_async_context(build_client(settings))
@@ -158,32 +161,32 @@ def create_app(
                 stack=stack,
                 on_circuit_change=metrics.set_circuit_state,
             )
-            for graph in loaded.graph_names:
-                metrics.set_circuit_state(graph, 0)
             if settings.otlp_endpoint:
                 tracing = Tracing.start(settings.otlp_endpoint)
                 traces["tracing"] = tracing
                 stack.callback(tracing.shutdown)  # flushes the last spans
                 stack.callback(traces.clear)
-            transport = GuardedTransport(
-                client=http,
-                urls=subgraph_urls(loaded, settings),
+            factory = GatewayFactory(
                 settings=settings,
-                observer=metrics.observe_fetch,
-                guard=edge.guard,
-                header_rules=edge.header_rules,
+                http=http,
+                edge=edge,
+                edge_sdl=loaded.sdl,
+                metrics=metrics,
                 tracing=traces.get("tracing"),
             )
-            gateway = Gateway(
-                settings=settings,
-                supergraph=loaded,
-                transport=transport,
-                planner=planner or default_planner(loaded),
-                edge=edge,
-                metrics=metrics,
-            )
-            holder["gateway"] = gateway
-            _log.info("supergraph loaded", extra={"graphs": list(loaded.graph_names)})
+            holder["gateway"] = factory.build(loaded, planner)
+            description = origin.description if origin is not None else "given"
+            announce(first, metrics, source=description, reloaded=False)
+            if origin is not None and interval > 0:
+                this.state.reloader = Reloader(
+                    source=origin,
+                    factory=factory,
+                    holder=holder,
+                    metrics=metrics,
+                    interval=interval,
+                )
+                task = asyncio.create_task(this.state.reloader.run(), name="supergraph-reloader")
+                stack.push_async_callback(_cancel, task)
             try:
                 yield
             finally:
@@ -224,3 +227,20 @@ def create_app(
 
     app.add_middleware(_RequestLog)
     return app
+
+
+async def _first_supergraph(
+    given: Supergraph | Loaded | None, source: SupergraphSource | None, settings: Settings
+) -> Loaded:
+    if isinstance(given, Loaded):
+        return given
+    if given is not None:
+        return Loaded.of(given)
+    assert source is not None
+    return await load_at_start(source, deadline_s=settings.startup_deadline_s)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

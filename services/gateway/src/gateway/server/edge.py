@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 from graphql import GraphQLSchema
@@ -30,7 +30,7 @@ from gateway.edge.resilience import CircuitState
 from gateway.settings import Settings
 from servicekit.auth import JwtVerifier, Principal
 
-__all__ = ["EdgeRuntime", "build_edge"]
+__all__ = ["EdgeRuntime", "build_edge", "rebind_edge"]
 
 
 @dataclass(slots=True)
@@ -67,20 +67,44 @@ async def build_edge(
     on_circuit_change: Callable[[str, CircuitState], None] | None = None,
 ) -> EdgeRuntime:
     """Every edge component from ``settings``; resources are closed by ``stack``."""
-    limits = settings.limits()
+    rules, operations = _schema_parts(settings, sdl=sdl, api_schema=api_schema)
+    store = settings.apq_store()
+    if isinstance(store, RedisStore):
+        stack.push_async_callback(store.aclose)
+    return EdgeRuntime(
+        settings=settings,
+        limits=operations.limits,
+        rules=rules,
+        operations=operations,
+        persisted=settings.persisted_queries(store),
+        header_rules=settings.header_rule_set(),
+        guard=settings.subgraph_guard(on_change=on_circuit_change),
+        verifier=JwtVerifier.from_settings(settings, http_client=http),
+    )
+
+
+def rebind_edge(edge: EdgeRuntime, *, sdl: str, api_schema: GraphQLSchema) -> EdgeRuntime:
+    """The edge for another supergraph: new authorization rules, costs and request cache;
+    the persisted queries, header rules, breakers and JWT verifier are the process's own
+    and carry over."""
+    rules, operations = _schema_parts(edge.settings, sdl=sdl, api_schema=api_schema)
+    return replace(edge, limits=operations.limits, rules=rules, operations=operations)
+
+
+def _schema_parts(
+    settings: Settings, *, sdl: str, api_schema: GraphQLSchema
+) -> tuple[AuthorizationRules, EdgeOperations]:
+    """What depends on the supergraph: ``@authenticated``/``@policy`` rules, ``@cost``, and
+    the request cache of operations validated against the API schema."""
     cost = CostModel.from_supergraph_sdl(sdl, default_list_size=settings.cost_default_list_size)
     rules = (
         AuthorizationRules.from_supergraph_sdl(sdl)
         if settings.authorization_enabled
         else AuthorizationRules()
     )
-    store = settings.apq_store()
-    if isinstance(store, RedisStore):
-        stack.push_async_callback(store.aclose)
-    persisted = settings.persisted_queries(store)
     operations = EdgeOperations(
         api_schema,
-        limits=limits,
+        limits=settings.limits(),
         cost=cost,
         rules=rules,
         validation_rules=settings.validation_rules(),
@@ -89,13 +113,4 @@ async def build_edge(
         max_errors=settings.authorization_max_errors,
         maxsize=settings.request_cache_size,
     )
-    return EdgeRuntime(
-        settings=settings,
-        limits=limits,
-        rules=rules,
-        operations=operations,
-        persisted=persisted,
-        header_rules=settings.header_rule_set(),
-        guard=settings.subgraph_guard(on_change=on_circuit_change),
-        verifier=JwtVerifier.from_settings(settings, http_client=http),
-    )
+    return rules, operations

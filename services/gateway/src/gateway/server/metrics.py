@@ -1,9 +1,9 @@
 """Gateway metrics on top of the shared ``ServiceMetrics`` registry.
 
 Requests by operation and outcome and their latency come from servicekit;
-this adds subgraph fetch latency and errors, the circuit state per subgraph, and the
-two caches' size, hits
-and misses (read at scrape time, so never stale).
+this adds subgraph fetch latency and errors, the circuit state per subgraph, the
+two caches' size, hits and misses (read at scrape time, so never stale), and the
+served supergraph (its hash, when it was loaded, reloads by outcome).
 """
 
 from __future__ import annotations
@@ -48,6 +48,28 @@ class GatewayMetrics:
             "Circuit breaker state per subgraph: 0 closed, 1 open, 2 half-open.",
             ["subgraph"],
         )
+
+        self.supergraph_reloads = self.service.counter(
+            "gateway_supergraph_reloads",
+            "Supergraph polls by outcome: reloaded (swapped in), unchanged, failed (kept the "
+            "old one).",
+            ["outcome"],
+        )
+        self.supergraph_loaded_at = self.service.gauge(
+            "gateway_supergraph_loaded_timestamp_seconds",
+            "When the supergraph being served was loaded (Unix time).",
+        )
+        self.supergraph_info = self.service.gauge(
+            "gateway_supergraph_info",
+            "1 for the supergraph being served, labelled with the sha256 of its SDL.",
+            ["sha256"],
+        )
+
+    def set_supergraph(self, sdl_hash: str, loaded_at: float) -> None:
+        """Record the supergraph now served (the previous hash's series goes away)."""
+        self.supergraph_info.clear()
+        self.supergraph_info.labels(sdl_hash).set(1)
+        self.supergraph_loaded_at.set(loaded_at)
 
     def set_circuit_state(self, graph: str, state: int) -> None:
         self.circuit_state.labels(graph).set(int(state))

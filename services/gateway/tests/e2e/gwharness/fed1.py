@@ -79,6 +79,7 @@ def accounts() -> Subgraph:
         """,
         resolvers={"Query": {"me": lambda _p: USERS["u1"]}},
         entities={"User": lambda r: USERS.get(r["id"])},
+        federation=1,
     )
 
 
@@ -105,6 +106,7 @@ def orders() -> Subgraph:
         """,
         resolvers={"Query": {"orders": lambda _p: ORDERS}},
         entities={"User": user, "Order": lambda r: next(o for o in ORDERS if o["id"] == r["id"])},
+        federation=1,
     )
 
 

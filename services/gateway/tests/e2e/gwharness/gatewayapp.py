@@ -1,21 +1,54 @@
-"""A gateway app wired to in-process subgraphs, with its lifespan running."""
+"""A gateway app wired to in-process subgraphs, with its lifespan running.
+
+Every scenario runs twice (``tests/e2e/conftest.py`` parametrizes ``supergraph_source``):
+once on the supergraph the scenario gives ("composed elsewhere", hand-written), once on
+the supergraph this gateway's composer makes from the subgraphs' own
+``{ _service { sdl } }`` answers, the way ``gateway serve --subgraph NAME=URL`` does.
+The scenario's assertions are the check that both serve the same responses.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import Any, Literal
 
 import httpx
 from fastapi import FastAPI
 
 from gateway.server import Gateway, PlanFunction, create_app
 from gateway.settings import Settings
+from gateway.sources import ComposedSource
 from gateway.supergraph import Supergraph, load_supergraph
 from gwharness.net import upstream_client
 from gwharness.subgraph import Subgraph
 
-__all__ = ["GatewayClient", "running_gateway"]
+__all__ = ["SOURCES", "GatewayClient", "running_gateway", "supergraph_source"]
+
+SupergraphSource = Literal["given", "composed"]
+SOURCES: tuple[SupergraphSource, ...] = ("given", "composed")
+_current: list[SupergraphSource] = ["given"]
+
+
+@contextmanager
+def supergraph_source(source: SupergraphSource) -> Iterator[None]:
+    """Gateways opened inside serve the given supergraph or our composition of it."""
+    _current.append(source)
+    try:
+        yield
+    finally:
+        _current.pop()
+
+
+async def _compose(
+    given: Supergraph, subgraphs: dict[str, Subgraph], client: httpx.AsyncClient
+) -> Supergraph:
+    """Our composition of the given supergraph's graphs, from the subgraphs' own SDLs."""
+    missing = [g.name for g in given.graphs if g.name not in subgraphs]
+    assert not missing, f"no in-process subgraph to compose from for {missing}"
+    urls = [(g.name, subgraphs[g.name].url) for g in given.graphs]
+    loaded = await ComposedSource.from_urls(urls, client=client).load()
+    return loaded.supergraph
 
 
 class GatewayClient:
@@ -69,10 +102,14 @@ async def running_gateway(
     urls = {g.name: by_name[g.name].url for g in supergraph.graphs if g.name in by_name}
     config = Settings(subgraph_urls={**urls, **settings.pop("subgraph_urls", {})}, **settings)
     upstream = upstream_client(by_name)
-    app = create_app(config, supergraph=supergraph, planner=planner, client=upstream)
-    async with (
-        upstream,
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway") as http,
-    ):
-        yield GatewayClient(app, http, by_name)
+    async with upstream:
+        if _current[-1] == "composed":
+            supergraph = await _compose(supergraph, by_name, upstream)
+            for s in by_name.values():
+                s.reset()  # the SDL fetches are not the scenario's requests
+        app = create_app(config, supergraph=supergraph, planner=planner, client=upstream)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway") as http,
+        ):
+            yield GatewayClient(app, http, by_name)

@@ -1,6 +1,8 @@
 """An in-process federated subgraph built from SDL and resolvers with graphql-core.
 
-It answers ``_service { sdl }`` and ``_entities(representations:)``, counts the
+It answers ``_service { sdl }`` (as a Federation 2 subgraph library does: with the
+``@link`` importing the federation directives it uses, unless the SDL has its own or
+``federation=1``) and ``_entities(representations:)``, counts the
 requests it receives and can be told to misbehave (be slow, answer with a
 status, answer with a fixed body), so the gateway's error paths are exercised
 over real HTTP semantics through ``httpx.ASGITransport``.
@@ -9,6 +11,7 @@ over real HTTP semantics through ``httpx.ASGITransport``.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
@@ -29,7 +32,9 @@ from graphql.language import (
     ObjectTypeExtensionNode,
 )
 
-__all__ = ["EntityResolver", "Resolver", "Subgraph"]
+from gateway.composition.links import FEDERATION_DIRECTIVES
+
+__all__ = ["EntityResolver", "Resolver", "Subgraph", "served_sdl"]
 
 Resolver = Callable[..., Any]
 EntityResolver = Callable[[dict[str, Any]], Any]
@@ -53,6 +58,16 @@ directive @interfaceObject on OBJECT
 directive @extends on OBJECT | INTERFACE
 directive @link(url: String!, import: [link__Import]) repeatable on SCHEMA
 """
+
+
+def served_sdl(sdl: str, federation: int = 2) -> str:
+    """The SDL a subgraph answers to ``_service { sdl }``: Federation 2 ones link the spec."""
+    if federation == 1 or re.search(r"@link\b", sdl):
+        return sdl
+    used = [n for n in FEDERATION_DIRECTIVES if re.search(rf"@{n}\b", sdl)]
+    imports = ", ".join(f'"@{n}"' for n in used)
+    link = f'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: [{imports}])'
+    return f"{link}\n{sdl}"
 
 
 def _as_definitions(doc: DocumentNode) -> DocumentNode:
@@ -101,10 +116,12 @@ class Subgraph:
         *,
         resolvers: Mapping[str, Mapping[str, Resolver]] | None = None,
         entities: Mapping[str, EntityResolver] | None = None,
+        federation: int = 2,
     ) -> None:
         self.name = name
         self.url = f"http://{name}/graphql"
         self.sdl = sdl
+        self.served_sdl = served_sdl(sdl, federation)
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []  # request headers, one dict per request
         # Misbehaviour knobs, set by tests.
@@ -166,7 +183,7 @@ class Subgraph:
                 gql_type.fields[field_name].resolve = _wrap(fn)
         query = schema.query_type
         assert query is not None
-        query.fields["_service"].resolve = lambda _root, _info: {"sdl": self.sdl}
+        query.fields["_service"].resolve = lambda _root, _info: {"sdl": self.served_sdl}
         if entity_names:
             union = schema.type_map["_Entity"]
             assert isinstance(union, GraphQLUnionType)
