@@ -120,7 +120,8 @@ def library() -> Subgraph:
         interface Node @key(fields: "id") { id: ID! }
         interface Media { title: String! }
         type Book implements Node & Media @key(fields: "id") {
-          id: ID! title: String! year: Int author: Author internalCode: String price: Int
+          id: ID! title: String! year: Int author: Author internalCode: String @inaccessible
+          price: Int
         }
         type Film implements Node & Media @key(fields: "id") { id: ID! title: String! minutes: Int }
         type Author { name: String! }
@@ -178,7 +179,7 @@ def store() -> Subgraph:
         """
         type Book @key(fields: "id") { id: ID! price: Int @override(from: "library")
                                        stock: Int format: Format }
-        enum Format { PAPER EBOOK AUDIO }
+        enum Format { PAPER EBOOK AUDIO @inaccessible }
         type Query { bestseller: Book }
         """,
         resolvers={"Query": {"bestseller": lambda _p: book({"id": "b1"})}},

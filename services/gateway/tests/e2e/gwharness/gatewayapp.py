@@ -23,15 +23,15 @@ from gateway.supergraph import Supergraph, load_supergraph
 from gwharness.net import upstream_client
 from gwharness.subgraph import Subgraph
 
-__all__ = ["SOURCES", "GatewayClient", "running_gateway", "supergraph_source"]
+__all__ = ["SOURCES", "GatewayClient", "SourceKind", "running_gateway", "supergraph_source"]
 
-SupergraphSource = Literal["given", "composed"]
-SOURCES: tuple[SupergraphSource, ...] = ("given", "composed")
-_current: list[SupergraphSource] = ["given"]
+SourceKind = Literal["given", "composed"]
+SOURCES: tuple[SourceKind, ...] = ("given", "composed")
+_current: list[SourceKind] = ["given"]
 
 
 @contextmanager
-def supergraph_source(source: SupergraphSource) -> Iterator[None]:
+def supergraph_source(source: SourceKind) -> Iterator[None]:
     """Gateways opened inside serve the given supergraph or our composition of it."""
     _current.append(source)
     try:
@@ -105,11 +105,15 @@ async def running_gateway(
     async with upstream:
         if _current[-1] == "composed":
             supergraph = await _compose(supergraph, by_name, upstream)
-            for s in by_name.values():
-                s.reset()  # the SDL fetches are not the scenario's requests
+            for s in by_name.values():  # the SDL fetches are not the scenario's requests
+                s.reset()
+                if s.journal is not None:
+                    s.journal.clear()
         app = create_app(config, supergraph=supergraph, planner=planner, client=upstream)
         async with (
             app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway") as http,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app), base_url="http://gateway"
+            ) as http,
         ):
             yield GatewayClient(app, http, by_name)

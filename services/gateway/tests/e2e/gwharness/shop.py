@@ -36,12 +36,12 @@ type Product
   @join__type(graph: REVIEWS, key: "upc")
 {
   upc: String!
-  name: String @join__field(graph: PRODUCTS)
-  price: Int @join__field(graph: INVENTORY, external: true) @join__field(graph: PRODUCTS)
   weight: Int @join__field(graph: INVENTORY, external: true) @join__field(graph: PRODUCTS)
-  category: Category @join__field(graph: PRODUCTS)
+  price: Int @join__field(graph: INVENTORY, external: true) @join__field(graph: PRODUCTS)
   inStock: Boolean @join__field(graph: INVENTORY)
   shippingEstimate: Int @join__field(graph: INVENTORY, requires: "price weight")
+  name: String @join__field(graph: PRODUCTS)
+  category: Category @join__field(graph: PRODUCTS)
   reviews: [Review!]! @join__field(graph: REVIEWS)
 }
 
@@ -134,8 +134,9 @@ def products() -> Subgraph:
         "products",
         """
         type Product @key(fields: "upc") {
-          upc: String! name: String price: Int weight: Int category: String
+          upc: String! name: String price: Int weight: Int category: Category
         }
+        enum Category { FURNITURE LIGHTING SPOOKY @inaccessible }
         type Query { topProducts(first: Int = 5): [Product!]!  product(upc: String!): Product
                      productGrid: [[Product]] }
         """,

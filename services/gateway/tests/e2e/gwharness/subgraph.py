@@ -66,7 +66,9 @@ def served_sdl(sdl: str, federation: int = 2) -> str:
         return sdl
     used = [n for n in FEDERATION_DIRECTIVES if re.search(rf"@{n}\b", sdl)]
     imports = ", ".join(f'"@{n}"' for n in used)
-    link = f'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: [{imports}])'
+    link = (
+        f'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: [{imports}])'
+    )
     return f"{link}\n{sdl}"
 
 
