@@ -320,7 +320,8 @@ def test_requires_on_the_interface_object_from_the_real_interface() -> None:
 
 
 def test_an_interface_field_of_the_real_interface_from_the_interface_object() -> None:
-    """title lives in catalog: reviews' {__typename: Media, id} is a valid representation."""
+    """title lives in catalog: reviews' {__typename: Media, id} is a valid representation,
+    and catalog tells the concrete type on the way."""
     expected = dedent(
         """\
         QueryPlan {
@@ -337,7 +338,7 @@ def test_an_interface_field_of_the_real_interface_from_the_interface_object() ->
             Flatten(path: "topMedia.@") {
               Fetch(service: "catalog") {
                 { ... on Media { __typename id } } =>
-                { ... on Media { title } }
+                { ... on Media { __typename title } }
               },
             },
           },
@@ -424,7 +425,7 @@ def test_requires_on_the_interface_object_from_its_own_position() -> None:
             Flatten(path: "topMedia.@") {
               Fetch(service: "catalog") {
                 { ... on Media { __typename id } } =>
-                { ... on Media { title } }
+                { ... on Media { __typename title } }
               },
             },
             Flatten(path: "topMedia.@") {

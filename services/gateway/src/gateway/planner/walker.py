@@ -419,6 +419,7 @@ class Walker:
         return step
 
     def jump(self, ctx: Ctx, chain: tuple[Edge, ...]) -> Ctx:
+        start = ctx.node
         for e in chain:
             assert e.condition is not None
             in_type = ctx.node.type_name
@@ -429,6 +430,12 @@ class Walker:
             frag = child.selection.get_fragment(e.head.type_name, "")
             self.touch(child)
             ctx = Ctx(child, frag.sub, e.head, ctx.path, ctx.conds)
+        if chain and self.sg.is_interface_object(start.type_name, start.graph):
+            if self.is_abstract(ctx.node):
+                # The first graph where the interface is real tells the concrete type; the
+                # working data holds the interface's name until then (H5), which shaping
+                # cannot use for an aliased __typename or a type condition.
+                self.add_typename(ctx)
         return ctx
 
     # --- representation inputs ------------------------------------------------------
