@@ -430,12 +430,15 @@ class Walker:
             frag = child.selection.get_fragment(e.head.type_name, "")
             self.touch(child)
             ctx = Ctx(child, frag.sub, e.head, ctx.path, ctx.conds)
-        if chain and self.sg.is_interface_object(start.type_name, start.graph):
-            if self.is_abstract(ctx.node):
-                # The first graph where the interface is real tells the concrete type; the
-                # working data holds the interface's name until then (H5), which shaping
-                # cannot use for an aliased __typename or a type condition.
-                self.add_typename(ctx)
+        # The first graph where the interface is real tells the concrete type; the working
+        # data holds the interface's name until then (H5), which shaping cannot use for an
+        # aliased __typename or a type condition.
+        if (
+            chain
+            and self.sg.is_interface_object(start.type_name, start.graph)
+            and self.is_abstract(ctx.node)
+        ):
+            self.add_typename(ctx)
         return ctx
 
     # --- representation inputs ------------------------------------------------------
