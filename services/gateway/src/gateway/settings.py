@@ -58,12 +58,13 @@ class Settings(ServiceSettings, EdgeSettings):
     startup_deadline_s: float = Field(default=60.0, ge=0)
     subgraph_urls: dict[str, str] = Field(default_factory=dict)
 
-    # Transport: one pooled client per process.
+    # Transport: one pooled client per process; the connection limits are per subgraph.
     request_timeout_s: float = Field(default=30.0, gt=0)
     connect_timeout_s: float = Field(default=5.0, gt=0)
     subgraph_timeouts_s: dict[str, float] = Field(default_factory=dict)
     max_connections: int = Field(default=100, ge=1)
-    max_keepalive_connections: int = Field(default=20, ge=0)
+    # Below the concurrency, connections are closed and reopened on almost every fetch.
+    max_keepalive_connections: int = Field(default=100, ge=0)
     keepalive_expiry_s: float = Field(default=30.0, ge=0)
     dedup_enabled: bool = True
 

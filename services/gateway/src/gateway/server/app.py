@@ -36,7 +36,7 @@ from gateway.server.runtime import Gateway, PlanFunction
 from gateway.settings import Settings
 from gateway.sources import Loaded, SupergraphSource, load_at_start, source_from_settings
 from gateway.supergraph import Supergraph
-from gateway.transport import build_client
+from gateway.transport import SubgraphClient, build_client
 from servicekit.graphiql import ASSETS_PATH, graphiql_assets
 from servicekit.health import Readiness, health_router
 from servicekit.logs import request_id_var
@@ -150,14 +150,15 @@ def create_app(
                 origin = source_from_settings(settings)
             first = await _first_supergraph(supergraph, origin, settings)
             loaded = first.supergraph
-            http = client
-            if http is None:
-                http = await stack.enter_async_context(build_client(settings))
+            upstream: SubgraphClient | httpx.AsyncClient | None = client
+            if upstream is None:
+                upstream = build_client(settings)
+                stack.push_async_callback(upstream.aclose)
             edge = await build_edge(
                 settings,
                 sdl=loaded.sdl,
                 api_schema=loaded.api_schema,
-                http=http,
+                http=client,  # JWKS: the tests' client, or the verifier's own
                 stack=stack,
                 on_circuit_change=metrics.set_circuit_state,
             )
@@ -168,7 +169,7 @@ def create_app(
                 stack.callback(traces.clear)
             factory = GatewayFactory(
                 settings=settings,
-                http=http,
+                http=upstream,
                 edge=edge,
                 edge_sdl=loaded.sdl,
                 metrics=metrics,

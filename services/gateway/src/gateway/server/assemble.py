@@ -19,6 +19,7 @@ from gateway.server.metrics import GatewayMetrics
 from gateway.server.runtime import Gateway, PlanFunction
 from gateway.settings import Settings
 from gateway.supergraph import Supergraph
+from gateway.transport import SubgraphClient
 
 __all__ = ["GatewayFactory", "default_planner", "subgraph_urls"]
 
@@ -41,7 +42,7 @@ class GatewayFactory:
         self,
         *,
         settings: Settings,
-        http: httpx.AsyncClient,
+        http: SubgraphClient | httpx.AsyncClient,
         edge: EdgeRuntime,
         edge_sdl: str,
         metrics: GatewayMetrics,

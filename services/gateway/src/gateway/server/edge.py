@@ -62,7 +62,7 @@ async def build_edge(
     *,
     sdl: str,
     api_schema: GraphQLSchema,
-    http: httpx.AsyncClient,
+    http: httpx.AsyncClient | None,
     stack: AsyncExitStack,
     on_circuit_change: Callable[[str, CircuitState], None] | None = None,
 ) -> EdgeRuntime:

@@ -1,9 +1,11 @@
 """The pooled subgraph client: precompiled bodies in, parsed GraphQL responses out.
 
-One ``httpx.AsyncClient`` per process (created in the server's lifespan) is
-shared by every request. Identical in-flight *query* fetches are coalesced
-(design §6.7): the first caller sends, the others await its raw bytes and
-parse them themselves, because merges mutate the parsed objects.
+One ``SubgraphClient`` per process (created in the server's lifespan) is shared by
+every request: the server's is ``Http11Client`` (``transport/http11.py``); tests pass
+an ``httpx.AsyncClient`` mounting ASGI subgraphs, used through ``HttpxClient``.
+Identical in-flight *query* fetches are coalesced (design §6.7): the first caller
+sends, the others await its raw bytes and parse them themselves, because merges
+mutate the parsed objects.
 """
 
 from __future__ import annotations
@@ -11,18 +13,25 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 import orjson
 
 from gateway.transport.errors import SubgraphHTTPError, SubgraphTimeoutError
+from gateway.transport.http11 import Http11Client, HTTPClientError, RawResponse
 
 if TYPE_CHECKING:  # gateway.settings imports the edge, whose transport imports this module
     from gateway.settings import Settings
 
-__all__ = ["FetchObserver", "RawResponse", "Transport", "build_client"]
+__all__ = [
+    "FetchObserver",
+    "HttpxClient",
+    "RawResponse",
+    "SubgraphClient",
+    "Transport",
+    "build_client",
+]
 
 # (graph, seconds, outcome) where outcome is "ok" | "http_error" | "timeout".
 FetchObserver = Callable[[str, float, str], None]
@@ -34,24 +43,45 @@ _JSON_HEADERS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class RawResponse:
-    """What a (possibly shared) subgraph request produced: status, body bytes, headers."""
+class SubgraphClient(Protocol):
+    """POSTs a body; raises ``HTTPClientError`` (no response) or ``TimeoutError``."""
 
-    status: int
-    content: bytes
-    headers: tuple[tuple[str, str], ...] = ()  # response headers (for cache-control merging)
+    async def post(
+        self, url: str, body: bytes, headers: Mapping[str, str] | None = None
+    ) -> RawResponse: ...
+
+    async def aclose(self) -> None: ...
 
 
-def build_client(settings: Settings) -> httpx.AsyncClient:
+class HttpxClient:
+    """An ``httpx.AsyncClient`` as a ``SubgraphClient`` (tests mount ASGI subgraphs on one)."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def post(
+        self, url: str, body: bytes, headers: Mapping[str, str] | None = None
+    ) -> RawResponse:
+        sent = _JSON_HEADERS | dict(headers) if headers else _JSON_HEADERS
+        try:
+            response = await self.client.post(url, content=body, headers=sent)
+        except httpx.TimeoutException as exc:
+            raise TimeoutError(type(exc).__name__) from exc
+        except httpx.HTTPError as exc:
+            raise HTTPClientError(type(exc).__name__) from exc
+        return RawResponse(response.status_code, response.content, tuple(response.headers.items()))
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+def build_client(settings: Settings) -> Http11Client:
     """The process-wide pooled client, with the limits and timeouts of ``settings``."""
-    return httpx.AsyncClient(
-        limits=httpx.Limits(
-            max_connections=settings.max_connections,
-            max_keepalive_connections=settings.max_keepalive_connections,
-            keepalive_expiry=settings.keepalive_expiry_s,
-        ),
-        timeout=httpx.Timeout(settings.request_timeout_s, connect=settings.connect_timeout_s),
+    return Http11Client(
+        max_connections=settings.max_connections,
+        max_idle=settings.max_keepalive_connections,
+        keepalive_expiry_s=settings.keepalive_expiry_s,
+        connect_timeout_s=settings.connect_timeout_s,
         headers=_JSON_HEADERS,
     )
 
@@ -62,12 +92,12 @@ class Transport:
     def __init__(
         self,
         *,
-        client: httpx.AsyncClient,
+        client: SubgraphClient | httpx.AsyncClient,
         urls: Mapping[str, str],
         settings: Settings,
         observer: FetchObserver | None = None,
     ) -> None:
-        self._client = client
+        self._client = HttpxClient(client) if isinstance(client, httpx.AsyncClient) else client
         self._urls = dict(urls)
         self._settings = settings
         self._observer = observer
@@ -133,30 +163,20 @@ class Transport:
         url = self._urls.get(graph)
         if url is None:
             raise SubgraphHTTPError(graph, f"No URL is configured for subgraph '{graph}'.")
-        timeout = httpx.Timeout(
-            self._settings.timeout_for(graph), connect=self._settings.connect_timeout_s
-        )
         started = time.perf_counter()
         outcome = "http_error"
         self.requests_sent += 1
         try:
-            # httpx timeouts bound each network operation; this bounds the whole request
-            # (and also applies to in-process ASGI subgraphs, which ignore httpx timeouts).
+            # One deadline for the whole request: pool wait, connect, send and response.
             async with asyncio.timeout(self._settings.timeout_for(graph)):
-                response = await self._client.post(
-                    url, content=body, headers=dict(headers) if headers else None, timeout=timeout
-                )
+                raw = await self._client.post(url, body, dict(headers) if headers else None)
             outcome = "ok"
-            return RawResponse(
-                response.status_code, response.content, tuple(response.headers.items())
-            )
-        except (httpx.TimeoutException, TimeoutError) as exc:
+            return raw
+        except TimeoutError as exc:
             outcome = "timeout"
             raise SubgraphTimeoutError(graph, f"Request to subgraph '{graph}' timed out.") from exc
-        except httpx.HTTPError as exc:
-            raise SubgraphHTTPError(
-                graph, f"HTTP fetch failed from '{graph}': {type(exc).__name__}"
-            ) from exc
+        except HTTPClientError as exc:
+            raise SubgraphHTTPError(graph, f"HTTP fetch failed from '{graph}': {exc}") from exc
         finally:
             if self._observer is not None:
                 self._observer(graph, time.perf_counter() - started, outcome)
