@@ -18,11 +18,9 @@ log gets the full traceback.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 
 from servicekit.logs import request_id_var
 
@@ -30,12 +28,12 @@ __all__ = [
     "AppError",
     "BadUserInput",
     "DependencyUnavailable",
-    "ErrorMasking",
     "Forbidden",
     "InvalidState",
     "NotFound",
     "Unauthenticated",
     "classify",
+    "mask_error",
 ]
 
 _log = logging.getLogger("servicekit.errors")
@@ -90,7 +88,8 @@ def classify(error: GraphQLError) -> str | None:
     return None
 
 
-def _mask(error: GraphQLError) -> GraphQLError:
+def mask_error(error: GraphQLError) -> GraphQLError:
+    """The error with a code; an unexpected one logged and replaced by a masked one."""
     original = error.original_error
     if isinstance(original, AppError):
         error.extensions = dict(original.extensions)
@@ -117,16 +116,3 @@ def _mask(error: GraphQLError) -> GraphQLError:
         path=error.path,
         extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id_var.get()},
     )
-
-
-class ErrorMasking(SchemaExtension):
-    """Give every error a code; replace unexpected ones with a masked error."""
-
-    def on_operation(self) -> Iterator[None]:
-        yield
-        result = self.execution_context.result
-        if result is not None and result.errors:
-            result.errors = [_mask(error) for error in result.errors]
-        pre = self.execution_context.pre_execution_errors
-        if pre:
-            self.execution_context.pre_execution_errors = [_mask(error) for error in pre]

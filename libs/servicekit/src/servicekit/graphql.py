@@ -19,13 +19,29 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 from strawberry.types.scalar import ScalarDefinition
 
-from servicekit.errors import ErrorMasking
+from servicekit.errors import mask_error
 from servicekit.request_info import current_request_info
 from servicekit.settings import ServiceSettings
 
 __all__ = ["FEDERATION_VERSION", "PlatformSchema", "RequestRecorder", "build_schema"]
 
 FEDERATION_VERSION = "2.11"
+
+
+class ErrorMasking(SchemaExtension):
+    """Give every error a code; replace unexpected ones with a masked error.
+
+    Here, not in ``servicekit.errors``: the error classes must not import Strawberry (the
+    gateway uses them and starts faster without it)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [mask_error(error) for error in result.errors]
+        pre = self.execution_context.pre_execution_errors
+        if pre:
+            self.execution_context.pre_execution_errors = [mask_error(e) for e in pre]
 
 
 class RequestRecorder(SchemaExtension):

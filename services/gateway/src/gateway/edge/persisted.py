@@ -26,13 +26,14 @@ import logging
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
 from gateway.edge.errors import EdgeConfigError, PersistedQueryError
+
+if TYPE_CHECKING:  # redis is imported only when a RedisStore is configured (cold start)
+    import redis.asyncio as aioredis
 
 __all__ = [
     "MemoryStore",
@@ -93,7 +94,10 @@ class RedisStore:
     def __init__(
         self, client: aioredis.Redis, *, prefix: str = "gateway:apq:", ttl_s: int | None = None
     ) -> None:
+        from redis.exceptions import RedisError  # noqa: PLC0415 - see the import above
+
         self._client = client
+        self._failures: tuple[type[Exception], ...] = (RedisError, OSError)
         self.prefix = prefix
         self.ttl_s = ttl_s
         self.hits = 0
@@ -104,13 +108,15 @@ class RedisStore:
     def from_url(
         cls, url: str, *, prefix: str = "gateway:apq:", ttl_s: int | None = None
     ) -> RedisStore:
+        import redis.asyncio as aioredis  # noqa: PLC0415 - see the import above
+
         client = aioredis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
         return cls(client, prefix=prefix, ttl_s=ttl_s)
 
     async def get(self, key: str) -> str | None:
         try:
             raw = await self._client.get(self.prefix + key)
-        except (RedisError, OSError) as exc:
+        except self._failures as exc:
             self.failures += 1
             log.warning("apq redis read failed: %s", type(exc).__name__)
             return None
@@ -123,7 +129,7 @@ class RedisStore:
     async def set(self, key: str, query: str) -> None:
         try:
             await self._client.set(self.prefix + key, query.encode(), ex=self.ttl_s)
-        except (RedisError, OSError) as exc:
+        except self._failures as exc:
             self.failures += 1
             log.warning("apq redis write failed: %s", type(exc).__name__)
 
