@@ -16,7 +16,8 @@ from graphql import (
 from gateway.executor.errors import ResponseError, finish_errors
 from gateway.executor.fetch import ExecutionState
 from gateway.executor.passthrough import GraphTypeLookup, is_passthrough
-from gateway.executor.shape import Shaper, shape_for
+from gateway.executor.shape import SelShape, Shaper, shape_for
+from gateway.executor.shape_program import SlowPath, shape_program
 from gateway.executor.walk import run_node
 from gateway.plan import QueryPlan
 from gateway.transport import Transport
@@ -109,8 +110,7 @@ class Executor:
         shapes = plan.compiled.setdefault("shapes", {})
         assert isinstance(shapes, dict)
         root = shape_for(self.api_schema, plan.operation, values, shapes)
-        shaper = Shaper(errors=state.errors, covered=state.covered, introspection=introspection)
-        data = shaper.shape(root, state.data)
+        data = _shape(root, state, introspection)
         errors = finish_errors(
             state.errors, data, expose_service=self._expose, mask_uncoded=self._mask
         )
@@ -131,3 +131,17 @@ class Executor:
         for err in result.errors or ():
             errors.append(ResponseError(err.message, tuple(err.path or ()) or None, None))
         return result.data
+
+
+def _shape(
+    root: SelShape, state: ExecutionState, introspection: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """The compiled program when the data is normal; the interpreter otherwise (§6.5)."""
+    if introspection is None:
+        try:
+            data: dict[str, Any] = shape_program(root)(state.data)
+            return data
+        except SlowPath:
+            pass  # a null, a wrong type or an unknown type name: errors to report
+    shaper = Shaper(errors=state.errors, covered=state.covered, introspection=introspection)
+    return shaper.shape(root, state.data)

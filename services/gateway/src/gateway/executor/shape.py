@@ -15,7 +15,7 @@ assignment of the operation's condition variables that actually occurs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -87,6 +87,8 @@ class SelShape:
     assignment: Mapping[str, bool]
     abstract: bool
     _by_type: dict[str, tuple[FieldShape, ...] | None] = field(default_factory=dict)
+    # Compiled fast paths per runtime type, owned by gateway.executor.shape_program.
+    programs: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
 
     def fields_for(self, typename: str) -> tuple[FieldShape, ...] | None:
         """The fields for runtime type ``typename``; None if it is not possible here."""
@@ -364,7 +366,9 @@ class Shaper:
         if isinstance(type_, GraphQLList):
             return self._list(fs, type_, value, path)
         if fs.child is None:
-            if isinstance(type_, GraphQLEnumType) and value not in type_.values:
+            if isinstance(type_, GraphQLEnumType) and (
+                not isinstance(value, str) or value not in type_.values  # {} is unhashable
+            ):
                 self._error(
                     f"Invalid value for enum {type_.name} from a subgraph.", path, _MALFORMED
                 )

@@ -1,0 +1,189 @@
+"""Compiled shape programs against the interpreter (``Shaper``), over normal and broken data.
+
+The program either returns exactly what the interpreter returns (same JSON bytes, key
+order included) or raises ``SlowPath``, and the executor then runs the interpreter;
+the combination must equal the interpreter alone for every variant of the data: each
+value nulled, removed, replaced by a wrong type, an unknown enum value or type name.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+import pytest
+from graphql import build_schema
+
+from gateway.executor.errors import ResponseError
+from gateway.executor.shape import SelShape, Shaper, shape_for
+from gateway.executor.shape_program import SlowPath, shape_program
+from gateway.operation import prepare_operation
+
+SCHEMA = build_schema(
+    """
+    interface Node { id: ID! }
+    type Book implements Node {
+      id: ID! title: String! tags: [String!]! color: Color rating: Int author: Author!
+      related: [Node] shelves: [[Color!]]
+    }
+    type Film implements Node { id: ID! title: String minutes: Int! cast: [[Author!]] }
+    type Author { name: String! nick: String books: [Book!] }
+    union Hit = Book | Film | Author
+    enum Color { RED GREEN }
+    type Query {
+      nodes: [Node!]! hits: [Hit]! top: Book me: Author! colors: [Color!] ids: [ID]
+    }
+    """
+)
+
+QUERY = """
+query Q($withTags: Boolean!, $skipCast: Boolean!) {
+  __typename
+  first: top { id title tags @include(if: $withTags) color rating shelves
+    author { name nick } related { __typename id ... on Film { minutes } } }
+  nodes {
+    id
+    __typename
+    ... on Book { title author { name books { id color } } }
+    ... on Film { name: title minutes cast @skip(if: $skipCast) { name } }
+  }
+  hits {
+    __typename
+    ... on Node { id }
+    ... on Author { name nick }
+    ... on Book { t: title }
+  }
+  me { name books { title } }
+  colors
+  ids
+}
+"""
+
+AUTHOR = {"name": "Ann", "nick": None, "books": [{"id": "b2", "color": "GREEN", "title": "Two"}]}
+DATA: dict[str, Any] = {
+    "first": {
+        "id": "b1",
+        "title": "One",
+        "tags": ["x", "y"],
+        "color": "RED",
+        "rating": None,
+        "shelves": [["RED"], None, []],
+        "author": AUTHOR,
+        "related": [
+            {"__typename": "Film", "id": "f1", "minutes": 90},
+            None,
+            {"__typename": "Book", "id": "b2"},
+        ],
+        "_qp0_extra": "planner-only",
+    },
+    "nodes": [
+        {"__typename": "Book", "id": "b1", "title": "One", "author": AUTHOR},
+        {
+            "__typename": "Film",
+            "id": "f1",
+            "name": None,
+            "minutes": 90,
+            "cast": [[{"name": "Bo"}], None],
+        },
+    ],
+    "hits": [
+        {"__typename": "Author", "name": "Ann", "nick": "a"},
+        None,
+        {"__typename": "Book", "id": "b1", "t": "One"},
+        {"__typename": "Film", "id": "f1"},
+    ],
+    "me": AUTHOR,
+    "colors": ["RED", "GREEN"],
+    "ids": ["1", None],
+}
+
+
+def _variants(value: Any) -> Iterator[Any]:
+    """The data with one value broken, for every value of the tree (a copy each time)."""
+    replacements: list[Any] = [None, "BLUE", 7, {}, [], {"__typename": "Nope"}]
+
+    def places(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in items:
+            yield (*path, key)
+            if isinstance(child, dict | list):
+                yield from places(child, (*path, key))
+
+    for path in list(places(value, ())):
+        for replacement in [*replacements, "Node", "Author", "missing"]:
+            broken = copy.deepcopy(value)
+            parent = broken
+            for step in path[:-1]:
+                parent = parent[step]
+            if replacement == "missing":
+                if isinstance(parent, dict):
+                    del parent[path[-1]]
+            else:
+                parent[path[-1]] = replacement
+            yield broken
+
+
+def _root(variables: dict[str, bool]) -> SelShape:
+    operation = prepare_operation(SCHEMA, QUERY)
+    return shape_for(SCHEMA, operation, variables, {})
+
+
+def _interpreted(root: SelShape, data: Any) -> tuple[bytes, list[ResponseError]]:
+    errors: list[ResponseError] = []
+    return orjson.dumps(Shaper(errors=errors, covered=()).shape(root, data)), errors
+
+
+def _executor_way(root: SelShape, data: Any) -> tuple[bytes, list[ResponseError]]:
+    try:
+        return orjson.dumps(shape_program(root)(data)), []
+    except SlowPath:
+        return _interpreted(root, data)
+
+
+ASSIGNMENTS = [
+    {"withTags": True, "skipCast": False},
+    {"withTags": False, "skipCast": True},
+]
+
+
+@pytest.mark.parametrize("variables", ASSIGNMENTS)
+def test_the_program_shapes_normal_data_like_the_interpreter(variables: dict[str, bool]) -> None:
+    root = _root(variables)
+    compiled = orjson.dumps(shape_program(root)(copy.deepcopy(DATA)))  # no SlowPath here
+    assert (compiled, []) == _interpreted(root, copy.deepcopy(DATA))
+    assert b"planner-only" not in compiled
+    assert (b'"tags"' in compiled) is variables["withTags"]
+    assert (b'"cast"' in compiled) is not variables["skipCast"]
+
+
+@pytest.mark.parametrize("variables", ASSIGNMENTS)
+def test_every_broken_variant_gives_the_interpreters_data_and_errors(
+    variables: dict[str, bool],
+) -> None:
+    root = _root(variables)  # one program for all variants, as in the executor (per plan)
+    fallbacks = 0
+    variants = list(_variants(DATA))
+    for broken in variants:
+        expected = _interpreted(root, copy.deepcopy(broken))
+        got = _executor_way(root, copy.deepcopy(broken))
+        assert got == expected, broken
+        fallbacks += bool(expected[1])
+    # The corpus exercises both ways: some variants are still normal, most are not.
+    assert 0 < fallbacks < len(variants)
+
+
+def test_an_interface_object_answer_without_a_concrete_type_takes_the_interpreter() -> None:
+    root = _root(ASSIGNMENTS[0])
+    data = copy.deepcopy(DATA)
+    data["nodes"][0]["__typename"] = "Node"
+    with pytest.raises(SlowPath):
+        shape_program(root)(data)
+    shaped, errors = _interpreted(root, data)
+    # Book-only fields are selected on Node: without the type the item (non-null), then
+    # the non-null list, then the whole data are null; one error explains them all.
+    assert [(e.message, e.path) for e in errors] == [
+        ("Could not determine the runtime type of Query.nodes.", ("nodes", 0)),
+    ]
+    assert shaped == b"null"
