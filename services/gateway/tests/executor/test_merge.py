@@ -171,3 +171,35 @@ def test_the_simple_key_fast_path_agrees_with_the_reference_projection() -> None
     assert got.json() == b"[" + b",".join(expected_keys) + b"]"
     assert [[id(e) for e in p] for p in got.positions] == expected_positions
     assert len(expected_keys) > 5  # the data exercises deduplication and skipping
+
+
+def _reference(requires: ReqShape, entities: list[dict[str, Any]]) -> tuple[bytes, list[list[int]]]:
+    """The general projection, entity by entity: representations JSON and positions."""
+    keys: list[bytes] = []
+    positions: list[list[int]] = []
+    seen: set[int] = set()
+    for entity in entities:
+        rep = project(requires, entity)
+        if rep is MISSING or id(entity) in seen:
+            continue
+        seen.add(id(entity))
+        key = orjson.dumps(rep)
+        if key not in keys:
+            keys.append(key)
+            positions.append([])
+        positions[keys.index(key)].append(id(entity))
+    return b"[" + b",".join(keys) + b"]", positions
+
+
+def test_the_column_path_of_simple_keys_agrees_with_the_reference_projection() -> None:
+    # Every entity complete and of a wanted type: the keys are read column by column.
+    unique = [{"__typename": ("Product", "Book")[i % 2], "upc": str(i), "sku": i} for i in range(9)]
+    repeated = [{"__typename": "Product", "upc": str(i % 3), "sku": 1, "x": i} for i in range(9)]
+    shared = {"__typename": "Book", "upc": "s", "sku": 2}
+    for rows in (unique, repeated, [shared, *unique[:3], shared], []):
+        data = {"top": [{"p": row} for row in rows]}
+        got = collect(data, ("top", "@", "p"), _fetch(SIMPLE_KEY), possible)
+        expected_json, expected_positions = _reference(SIMPLE_KEY, rows)
+        assert got.json() == expected_json
+        assert [[id(e) for e in p] for p in got.positions] == expected_positions
+    assert len(_reference(SIMPLE_KEY, repeated)[1]) == 3  # deduplicated, in first-seen order

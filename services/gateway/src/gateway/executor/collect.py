@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import orjson
@@ -127,6 +128,10 @@ def _collect_simple(
 ) -> Representations:
     """Same result as the general projection, deduplicating on value tuples and
     serializing each distinct representation once."""
+    entities = objects_at(data, path)
+    columns = _key_columns(entities, types, keys)
+    if columns is not None:
+        return _from_columns(entities, columns, ("__typename", *keys))
     out = Representations()
     index: dict[tuple[Any, ...], int] = {}
     reps: list[dict[str, Any]] = []
@@ -134,7 +139,7 @@ def _collect_simple(
     positions = out.positions
     single = keys[0] if len(keys) == 1 else None
     names = ("__typename", *keys)  # a representation is dict(zip(names, ident))
-    for entity in objects_at(data, path):
+    for entity in entities:
         typename = entity.get("__typename")
         if typename not in types or id(entity) in seen:
             continue
@@ -155,6 +160,42 @@ def _collect_simple(
             positions.append([])
         positions[i].append(entity)
     out.payload = orjson.dumps(reps)  # one call for the whole variable
+    return out
+
+
+def _key_columns(
+    entities: list[dict[str, Any]], types: frozenset[str], keys: tuple[str, ...]
+) -> list[list[Any]] | None:
+    """``__typename`` and each key of every entity, read column by column in C (``map``);
+    None unless every entity is distinct, of a wanted type and has every key."""
+    n = len(entities)
+    get = dict.get
+    typenames = list(map(get, entities, repeat("__typename", n)))
+    if not types.issuperset(typenames) or len(set(map(id, entities))) != n:
+        return None
+    columns = [typenames]
+    for key in keys:
+        column = list(map(get, entities, repeat(key, n)))
+        if None in column:
+            return None
+        columns.append(column)
+    return columns
+
+
+def _from_columns(
+    entities: list[dict[str, Any]], columns: list[list[Any]], names: tuple[str, ...]
+) -> Representations:
+    idents = list(zip(*columns, strict=True))
+    index = dict.fromkeys(idents)  # first-seen order, as the entity loop gives
+    out = Representations()
+    if len(index) == len(idents):  # no duplicates (e.g. a top-level list)
+        out.positions = [[entity] for entity in entities]
+    else:
+        groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {ident: [] for ident in index}
+        for ident, entity in zip(idents, entities, strict=True):
+            groups[ident].append(entity)
+        out.positions = list(groups.values())
+    out.payload = orjson.dumps([dict(zip(names, ident, strict=True)) for ident in index])
     return out
 
 
