@@ -38,6 +38,7 @@ from typing import Any
 
 import orjson
 
+from bench import callgrind
 from gateway.composition import SubgraphSource, compose
 from gateway.executor import Executor
 from gateway.operation import NormalizedOperation, coerce_variables, prepare_operation
@@ -179,11 +180,12 @@ def measure(case: Case, rounds: int, requests: int, profile: int) -> None:
         stats.sort_stats("tottime").print_stats(profile)
         return
     per_request: list[float] = []
-    for _ in range(rounds):
-        started = time.process_time()
-        loop.run_until_complete(_run(bench, case, requests))
-        if requests:
-            per_request.append(1e6 * (time.process_time() - started) / requests)
+    with callgrind.measured():  # only counts under --instructions
+        for _ in range(rounds):
+            started = time.process_time()
+            loop.run_until_complete(_run(bench, case, requests))
+            if requests:
+                per_request.append(1e6 * (time.process_time() - started) / requests)
     loop.close()
     if per_request:
         print(
@@ -245,12 +247,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile top N")
     parser.add_argument("--record", action="store_true", help="record from the Node subgraphs")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions under callgrind"
+    )
     args = parser.parse_args(argv)
     if args.record:
         record()
         return
     for case in CASES:
-        if args.case is None or case.name in args.case:
+        if args.case is not None and case.name not in args.case:
+            continue
+        if args.instructions:
+            argv = ["--case", case.name, "--rounds", "1", "--requests", str(args.requests)]
+            per_request = callgrind.instructions(argv) / max(args.requests, 1)
+            print(f"{case.name:<8} {per_request / 1e6:9.3f} M instructions/request (callgrind)")
+        else:
             measure(case, args.rounds, args.requests, args.profile)
 
 
