@@ -196,25 +196,41 @@ async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) 
     entities = data.get("_entities") if isinstance(data, dict) else None
     errors = _subgraph_errors(response)
     if isinstance(entities, list) and len(entities) == len(reps):
-        for item, targets in zip(entities, reps.positions, strict=True):
-            if not isinstance(item, dict):
-                continue
-            if fetch.output_rewrites:
-                apply_rewrites(item, fetch.output_rewrites, state.possible)
-            # Each target gets its own objects, so later merges cannot alias. An item
-            # holding no dict or list shares nothing mutable: merge it as is everywhere.
-            shared = len(targets) > 1 and any(isinstance(v, dict | list) for v in item.values())
-            for n, target in enumerate(targets):
-                deep_merge(
-                    target,
-                    orjson.loads(orjson.dumps(item)) if shared and n else item,
-                    state.abstract_types,
-                )
+        _merge_entities(state, fetch, entities, reps.positions)
     elif entities is not None or not errors:
         got = len(entities) if isinstance(entities, list) else "no"
         _malformed(state, fetch, prefix, f"expected {len(reps)} entities, got {got}")
     if errors:
         _entity_errors(state, fetch, path, reps, errors)
+
+
+def _merge_entities(
+    state: ExecutionState,
+    fetch: Fetch,
+    entities: list[Any],
+    positions: list[list[dict[str, Any]]],
+) -> None:
+    """Merge ``_entities[i]`` into every position of representation i."""
+    abstract = state.abstract_types
+    rewrites = fetch.output_rewrites
+    for item, targets in zip(entities, positions, strict=True):
+        if item.__class__ is not dict:
+            continue
+        if rewrites:
+            apply_rewrites(item, rewrites, state.possible)
+        # Each target gets its own objects, so later merges cannot alias. An item
+        # holding no dict or list shares nothing mutable: merge it as is everywhere.
+        if len(targets) > 1 and any(isinstance(v, dict | list) for v in item.values()):
+            deep_merge(targets[0], item, abstract)
+            raw = orjson.dumps(item)
+            for target in targets[1:]:
+                deep_merge(target, orjson.loads(raw), abstract)
+            continue
+        for target in targets:
+            if target.keys().isdisjoint(item):
+                target.update(item)  # deep_merge's own fast path, without the call
+            else:
+                deep_merge(target, item, abstract)
 
 
 def _entity_errors(
