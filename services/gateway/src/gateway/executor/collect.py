@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any
 
 import orjson
@@ -24,20 +24,18 @@ def objects_at(data: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
     """
     level: list[Any] = [data]
     for step in path:
-        nxt: list[Any] = []
         if step == "@":
-            for value in level:
-                if isinstance(value, list):
-                    nxt.extend(value)
+            level = list(chain.from_iterable(v for v in level if v.__class__ is list))
         else:
-            for value in level:
-                if isinstance(value, dict):
-                    child = value.get(step)
-                    if child is not None:
-                        nxt.append(child)
-        level = nxt
-    found: list[dict[str, Any]] = []
-    _leaves(level, found)
+            level = [
+                child
+                for value in level
+                if value.__class__ is dict and (child := value.get(step)) is not None
+            ]
+    found = [value for value in level if value.__class__ is dict]
+    if len(found) != len(level):  # lists (or scalars) below the last key
+        found = []
+        _leaves(level, found)
     return found
 
 
