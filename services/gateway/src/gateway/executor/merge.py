@@ -19,9 +19,6 @@ def deep_merge(target: dict[str, Any], source: dict[str, Any], abstract: frozens
     ``abstract`` holds the names of interfaces and unions: an object type's
     ``__typename`` is never replaced by one of them (interface-object answers).
     """
-    if target.keys().isdisjoint(source):
-        target.update(source)  # only new keys, as most entity answers: one C call
-        return
     for key, value in source.items():
         if key not in target:
             target[key] = value
