@@ -226,7 +226,8 @@ def record() -> None:
 
     async def run_all(urls: dict[str, str]) -> None:
         settings = Settings(dedup_enabled=False)
-        async with build_client(settings) as client:
+        client = build_client(settings)
+        try:
             transport = Recorder(client=client, urls=urls, settings=settings)
             bench = Bench(synthetic_supergraph(urls), transport)
             for case in CASES:
@@ -234,12 +235,17 @@ def record() -> None:
                 if b'"errors"' in body:
                     raise SystemExit(f"{case.name}: errors in the recorded response")
                 responses[case.name] = hashlib.sha256(body).hexdigest()
+        finally:
+            await client.aclose()
 
     with tempfile.TemporaryDirectory() as logs, synthetic_subgraphs(Path(logs)) as (urls, _, _):
         asyncio.run(run_all(urls))
     RECORDINGS.parent.mkdir(exist_ok=True)
     RECORDINGS.write_bytes(
-        orjson.dumps({"fetches": fetches, "responses": responses}, option=orjson.OPT_INDENT_2)
+        orjson.dumps(
+            {"fetches": dict(sorted(fetches.items())), "responses": responses},
+            option=orjson.OPT_INDENT_2,  # answers keep their key order: passthrough copies it
+        )
     )
     print(f"recorded {len(fetches)} fetches into {RECORDINGS}")
 
