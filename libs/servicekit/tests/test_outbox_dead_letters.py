@@ -397,6 +397,22 @@ async def test_retention_purges_only_old_delivered_rows_in_small_batches(
     assert await relay.purge_delivered() == 0
 
 
+async def test_a_large_purge_is_spread_over_loop_iterations(
+    sessions: Any, table: Table, receiver: Receiver, sender: EventsSender
+) -> None:
+    await _write(sessions, table, [(f"s{i}", f"m{i}") for i in range(5)])
+    relay = _relay(sessions, table, sender, purge_batch_size=2, purge_max_batches=1,
+                   purge_interval_seconds=3600)  # fmt: skip
+    await _drain(relay, sessions, table)
+    async with sessions() as session, session.begin():
+        await session.execute(update(table).values(delivered_at=func.now() - timedelta(days=8)))
+    purged = []
+    for _ in range(4):  # each iteration purges one bounded batch; the pass continues at once
+        await relay._purge_when_due()
+        purged.append(relay.purged_total)
+    assert purged == [2, 4, 5, 5]  # the short batch ended the pass; the next waits an hour
+
+
 async def test_retention_zero_keeps_everything(
     sessions: Any, table: Table, receiver: Receiver, sender: EventsSender
 ) -> None:

@@ -226,7 +226,7 @@ class OutboxRelay:
         retention_seconds: float = 7 * 86_400,
         purge_interval_seconds: float = 60.0,
         purge_batch_size: int = 1_000,
-        purge_max_batches: int = 100,
+        purge_max_batches: int = 10,
     ) -> None:
         self.sessions = sessions
         self.table = table
@@ -433,17 +433,19 @@ class OutboxRelay:
             purged += batch
             if batch < self.purge_batch_size:
                 break
-            await asyncio.sleep(0)  # let deliveries interleave with a long purge
         self.purged_total += purged
         if purged:
             _log.info("outbox purged delivered rows", extra={"purged": purged})
         return purged
 
     async def _purge_when_due(self) -> None:
+        """At most ``purge_max_batches`` per loop iteration, so deliveries never wait long;
+        a pass that hit that bound (a large backlog of old rows) continues next iteration."""
         now = time.monotonic()
         if self.retention_seconds > 0 and now >= self._next_purge:
-            self._next_purge = now + self.purge_interval
-            await self.purge_delivered()
+            purged = await self.purge_delivered()
+            more = purged >= self.purge_max_batches * self.purge_batch_size
+            self._next_purge = now if more else now + self.purge_interval
 
     async def run_forever(self) -> None:
         while True:
