@@ -3,8 +3,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .ONESHELL:
 
-# uv from PATH, or bootstrapped into .tools/ on a fresh machine.
-UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
+# uv from PATH, or bootstrapped into .tools/ on a fresh machine. Recipes see it on PATH
+# (.tools/bin: uv and the cached helm), so tests and tools that shell out to `uv` find it.
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+export PATH := $(dir $(UV)):$(PATH)
 SYNCED := .venv/.synced
 MEMBERS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 service ?=
@@ -14,9 +16,10 @@ PYTEST_ARGS ?=
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(CURDIR)/.tools/uv/bin/uv:
+$(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools/uv
 	.tools/uv/bin/pip install --quiet --disable-pip-version-check uv
+	mkdir -p .tools/bin && ln -sf ../uv/bin/uv .tools/bin/uv
 
 $(SYNCED): $(UV) pyproject.toml uv.lock $(MEMBERS)
 	$(UV) sync --all-packages --frozen
