@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.coldstart import cold_starts, generated_supergraph  # noqa: E402
 from bench.load import ensure_wrk  # noqa: E402
 from bench.measure import Results, Target, report, run_rounds  # noqa: E402
 from bench.procs import BenchError, post_json  # noqa: E402
@@ -42,7 +43,9 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "3"))
-WORKLOADS = os.environ.get("BENCH_WORKLOADS", "synthetic,platform").split(",")
+WORKLOADS = os.environ.get("BENCH_WORKLOADS", "synthetic,platform,coldstart").split(",")
+# The synthetic queries to measure (heavy, single-subgraph).
+QUERIES = os.environ.get("BENCH_QUERIES", "heavy,single-subgraph").split(",")
 # A git ref (e.g. a commit before an optimisation): its gateway runs as "ours-base".
 BASELINE_REF = os.environ.get("BENCH_BASELINE_REF", "")
 
@@ -117,6 +120,8 @@ def synthetic(logs: Path, node: bool, out: list[str]) -> None:
         print(f"heavy: {' and '.join(both)} agree, {size / 1024:.1f} KB")
         same_answer(both | {"direct": urls["products"]}, body("single"))
         for name, query, direct in (("heavy", "heavy", False), ("single-subgraph", "single", True)):
+            if name not in QUERIES:
+                continue
             targets = [Target("ours", gw.ours_url, body(query), gw.ours.pid, fetches)]
             if gw.base is not None:
                 targets.append(Target("ours-base", gw.base_url, body(query), gw.base.pid, fetches))
@@ -165,7 +170,24 @@ def platform_board(logs: Path, node: bool, out: list[str]) -> None:
         )
 
 
-def baseline(logs: Path) -> Path | None:
+def coldstart(logs: Path, _node: bool, out: list[str]) -> None:
+    supergraph = generated_supergraph(logs / "coldstart")
+    base = baseline(logs)
+    out.append("- cold start to first answer, generated 50-type supergraph (5 subgraphs):")
+    for bytecode in (False, True):
+        label = "with compiled bytecode" if bytecode else "without compiled bytecode"
+        ours = cold_starts(supergraph, logs, dict(os.environ), bytecode=bytecode)
+        line = f"  - {label}: ours {ours.describe()}"
+        if base is not None:
+            env = {**os.environ, "PYTHONPATH": base}
+            line += (
+                f"; ours-base {cold_starts(supergraph, logs, env, bytecode=bytecode).describe()}"
+            )
+        out.append(line)
+    out.append("")
+
+
+def baseline(logs: Path) -> str | None:
     if not BASELINE_REF:
         return None
     return baseline_source(BASELINE_REF, logs / "baseline")
@@ -194,7 +216,12 @@ def main() -> int:
     failed = False
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         logs = Path(tmp)
-        for name, workload in (("synthetic", synthetic), ("platform", platform_board)):
+        workloads = (
+            ("synthetic", synthetic),
+            ("platform", platform_board),
+            ("coldstart", coldstart),
+        )
+        for name, workload in workloads:
             if name not in WORKLOADS:
                 continue
             part: list[str] = []

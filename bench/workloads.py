@@ -122,16 +122,16 @@ class Gateways:
     base_url: str = ""
 
 
-def baseline_source(ref: str, into: Path) -> Path:
-    """The gateway's source at git ``ref`` (git archive: no change to the checkout)."""
+def baseline_source(ref: str, into: Path) -> str:
+    """A PYTHONPATH with the gateway's and servicekit's source at git ``ref`` (git archive:
+    no change to the checkout)."""
+    sources = ["services/gateway/src", "libs/servicekit/src"]
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", ref, "services/gateway/src"],
-        check=True,
-        capture_output=True,
+        ["git", "-C", str(ROOT), "archive", ref, *sources], check=True, capture_output=True
     ).stdout
     into.mkdir(parents=True, exist_ok=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
-    return into / "services" / "gateway" / "src"
+    return os.pathsep.join(str(into / source) for source in sources)
 
 
 def _ours(name: str, supergraph: Path, env: dict[str, str], logs: Path) -> tuple[Proc, str]:
@@ -149,7 +149,7 @@ def start_gateways(
     *,
     node: bool,
     env: dict[str, str] | None = None,
-    baseline: Path | None = None,
+    baseline: str | None = None,
 ) -> Gateways:
     """Ours and Apollo's, both pinned to the gateway core, over the same supergraph."""
     ours_env = {**(env or os.environ), "GATEWAY_SUBGRAPH_URLS": json.dumps(urls)}
@@ -160,7 +160,7 @@ def start_gateways(
     base_url = ""
     if baseline is not None:
         # PYTHONPATH comes before the editable install: the process runs the old source.
-        base_env = {**ours_env, "PYTHONPATH": str(baseline)}
+        base_env = {**ours_env, "PYTHONPATH": baseline}
         base, base_url = _ours("ours-base", supergraph, base_env, logs)
         stack.callback(base.stop)
         wait_ready(base_url, base.start())
