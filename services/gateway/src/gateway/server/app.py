@@ -15,14 +15,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,19 +47,27 @@ __all__ = ["create_app", "default_planner", "subgraph_urls"]
 _log = logging.getLogger("gateway.request")
 
 
-class _RequestLog:
-    """Request id (``x-request-id`` in and out) and one summary log line per request."""
+class _Front:
+    """The outermost layer: request id (``x-request-id`` in and out), one summary log line
+    per ``/graphql`` request, and ``/graphql`` itself answered here in plain ASGI. Routing,
+    dependency solving and the exception wrappers cost about a quarter of a small request's
+    CPU (py-spy, docs/benchmarks.md); everything else goes on to the FastAPI app."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, graphql: GraphQLEndpoint) -> None:
         self.app = app
+        self.graphql = graphql
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else None
-        request_id = request_id or uuid.uuid4().hex
+        incoming = b""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value
+                break
+        text = incoming.decode("latin-1")
+        request_id = text if 0 < len(text) <= 64 and text.isprintable() else secrets.token_hex(16)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -73,10 +82,15 @@ class _RequestLog:
                 ]
             await send(message)
 
+        graphql = _route_path(scope) == "/graphql"
         try:
-            await self.app(scope, receive, send_wrapper)
+            if graphql:
+                response = await self.graphql(Request(scope, receive))
+                await response(scope, receive, send_wrapper)
+            else:
+                await self.app(scope, receive, send_wrapper)
         finally:
-            if scope.get("path") == "/graphql":
+            if graphql:
                 # The endpoint leaves operation, fetch count and plan-cache hit in the state.
                 state = scope.get("state") or {}
                 _log.info(
@@ -89,6 +103,13 @@ class _RequestLog:
                     },
                 )
             request_id_var.reset(token)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path the router would match (without the ASGI ``root_path`` prefix)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
 
 
 def _readiness(settings: Settings, holder: dict[str, Gateway]) -> Readiness:
@@ -212,6 +233,8 @@ def create_app(
         graphiql=settings.graphiql_enabled,
         tracing=lambda: traces.get("tracing"),
     )
+    # Answered by _Front; the route stays so that the router still knows the path
+    # (e.g. the redirect of /graphql/).
     app.add_api_route(
         "/graphql",
         endpoint,
@@ -226,7 +249,7 @@ def create_app(
     async def metrics_endpoint() -> Response:
         return Response(generate_latest(metrics.service.registry), media_type=CONTENT_TYPE_LATEST)
 
-    app.add_middleware(_RequestLog)
+    app.add_middleware(_Front, graphql=endpoint)
     return app
 
 
