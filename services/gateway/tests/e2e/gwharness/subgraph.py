@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 from graphql import (
+    GraphQLError,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
@@ -197,7 +198,11 @@ class Subgraph:
                 out: list[Any] = []
                 for rep in representations:
                     fn = entities.get(rep["__typename"])
-                    value = fn(rep) if fn is not None else None
+                    if fn is None:
+                        # As a real subgraph does: a type it cannot resolve is an error
+                        # (a gateway sending it has planned wrong).
+                        raise GraphQLError(f"Unknown entity type {rep['__typename']!r}.")
+                    value = fn(rep)
                     if isinstance(value, Awaitable):
                         value = await value
                     if isinstance(value, dict) and "__typename" not in value:
