@@ -1,10 +1,12 @@
-"""Differential check over the zoo and the feed: generated client queries through the
+"""Differential checks over the zoo and the feed: generated client queries through the
 gateway give the same ``data`` bytes as one monolithic graphql-core schema serving the
-same data, and errors at the same paths (design §8)."""
+same data, and errors at the same paths (design §8). Their subgraph SDLs are also a
+scenario of the composition differential against Apollo's composer."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -19,6 +21,7 @@ from gwharness.abstract_oracle import (
 from gwharness.feed import feed_subgraphs, feed_supergraph
 from gwharness.gatewayapp import GatewayClient, running_gateway
 from gwharness.oracle import generate_queries
+from gwharness.subgraph import Subgraph
 from gwharness.zoo import zoo_subgraphs, zoo_supergraph
 
 from gateway.supergraph import load_supergraph
@@ -33,6 +36,21 @@ ZOO_QUERIES = generate_queries(ZOO_ORACLE, count=40, seed=611, args=ZOO_ARGS)
 FEED_ORACLE = load_supergraph(feed_supergraph()).api_schema
 install_feed_resolvers(FEED_ORACLE)
 FEED_QUERIES = generate_queries(FEED_ORACLE, count=40, seed=612, args=FEED_ARGS)
+
+
+COMPOSITION_SCENARIOS = Path(__file__).parents[1] / "composition" / "differential"
+
+
+@pytest.mark.parametrize(
+    ("folder", "subgraphs"),
+    [("abstract_zoo", zoo_subgraphs()), ("abstract_feed", feed_subgraphs())],
+    ids=["zoo", "feed"],
+)
+async def test_the_composition_differential_holds_these_subgraphs(
+    folder: str, subgraphs: list[Subgraph]
+) -> None:
+    files = sorted((COMPOSITION_SCENARIOS / folder).glob("*.graphql"))
+    assert {f.stem: f.read_text() for f in files} == {s.name: s.sdl for s in subgraphs}
 
 
 @pytest.fixture(scope="module")
