@@ -16,9 +16,11 @@ from gwharness.abstract_oracle import (
     FEED_ARGS,
     ZOO_ARGS,
     install_feed_resolvers,
+    install_gallery_resolvers,
     install_zoo_resolvers,
 )
 from gwharness.feed import feed_subgraphs, feed_supergraph
+from gwharness.gallery import gallery_subgraphs, gallery_supergraph
 from gwharness.gatewayapp import GatewayClient, running_gateway
 from gwharness.oracle import generate_queries
 from gwharness.subgraph import Subgraph
@@ -37,14 +39,22 @@ FEED_ORACLE = load_supergraph(feed_supergraph()).api_schema
 install_feed_resolvers(FEED_ORACLE)
 FEED_QUERIES = generate_queries(FEED_ORACLE, count=40, seed=612, args=FEED_ARGS)
 
+GALLERY_ORACLE = load_supergraph(gallery_supergraph()).api_schema
+install_gallery_resolvers(GALLERY_ORACLE)
+GALLERY_QUERIES = generate_queries(GALLERY_ORACLE, count=20, seed=613, args={})
+
 
 COMPOSITION_SCENARIOS = Path(__file__).parents[1] / "composition" / "differential"
 
 
 @pytest.mark.parametrize(
     ("folder", "subgraphs"),
-    [("abstract_zoo", zoo_subgraphs()), ("abstract_feed", feed_subgraphs())],
-    ids=["zoo", "feed"],
+    [
+        ("abstract_zoo", zoo_subgraphs()),
+        ("abstract_feed", feed_subgraphs()),
+        ("abstract_gallery", gallery_subgraphs()),
+    ],
+    ids=["zoo", "feed", "gallery"],
 )
 async def test_the_composition_differential_holds_these_subgraphs(
     folder: str, subgraphs: list[Subgraph]
@@ -56,6 +66,12 @@ async def test_the_composition_differential_holds_these_subgraphs(
 @pytest.fixture(scope="module")
 async def zoo_gw() -> AsyncIterator[GatewayClient]:
     async with running_gateway(zoo_supergraph(), zoo_subgraphs()) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+async def gallery_gw() -> AsyncIterator[GatewayClient]:
+    async with running_gateway(gallery_supergraph(), gallery_subgraphs()) as client:
         yield client
 
 
@@ -104,3 +120,10 @@ async def test_the_zoo_answers_like_the_monolith(zoo_gw: GatewayClient, query: s
 @pytest.mark.parametrize("query", FEED_QUERIES, ids=[f"f{n}" for n in range(len(FEED_QUERIES))])
 async def test_the_feed_answers_like_the_monolith(feed_gw: GatewayClient, query: str) -> None:
     await _same_as_oracle(feed_gw, FEED_ORACLE, query)
+
+
+@pytest.mark.parametrize(
+    "query", GALLERY_QUERIES, ids=[f"g{n}" for n in range(len(GALLERY_QUERIES))]
+)
+async def test_the_gallery_answers_like_the_monolith(gallery_gw: GatewayClient, query: str) -> None:
+    await _same_as_oracle(gallery_gw, GALLERY_ORACLE, query)

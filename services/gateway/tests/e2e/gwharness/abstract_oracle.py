@@ -1,4 +1,4 @@
-"""Monolithic resolvers for the zoo's and the feed's API schemas over the same data as
+"""Monolithic resolvers for the zoo's, the feed's and the gallery's API schemas over the same data as
 their subgraphs, for the differential check (design §8)."""
 
 from __future__ import annotations
@@ -7,9 +7,15 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema
 
-from gwharness import feed, zoo
+from gwharness import feed, gallery, zoo
 
-__all__ = ["FEED_ARGS", "ZOO_ARGS", "install_feed_resolvers", "install_zoo_resolvers"]
+__all__ = [
+    "FEED_ARGS",
+    "ZOO_ARGS",
+    "install_feed_resolvers",
+    "install_gallery_resolvers",
+    "install_zoo_resolvers",
+]
 
 ZOO_ARGS: dict[tuple[str, str], list[str]] = {
     ("Query", "animal"): ['(id: "d1")', '(id: "c2")', '(id: "zz")'],
@@ -105,5 +111,26 @@ def install_feed_resolvers(schema: GraphQLSchema) -> None:
             "Article": {"views": views, "tags": tags},
             "Video": {"views": views, "score": score},
             "Podcast": {"views": views, "hosts": hosts},
+        },
+    )
+
+
+def install_gallery_resolvers(schema: GraphQLSchema) -> None:
+    def listed(ids: list[str]) -> Any:
+        return lambda _p, _i: [gallery.SHOP[i] for i in ids]
+
+    def name(product: dict[str, Any], _info: Any) -> str | None:
+        return gallery.NAMES.get(product["id"])
+
+    _install(
+        schema,
+        {
+            "Query": {
+                "picks": listed(gallery.PICKS),
+                "shelf": listed(gallery.SHELF),
+                "printed": listed(gallery.PRINTED),
+            },
+            "Book": {"name": name},
+            "Game": {"name": name},
         },
     )
