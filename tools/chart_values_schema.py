@@ -243,6 +243,12 @@ def _gateway_properties() -> Schema:
                     "description": "supergraph SDL: --set-file supergraph.sdl=FILE",
                 },
                 "composeAtStart": BOOL,
+                "pollIntervalSeconds": {
+                    "type": "number",
+                    "minimum": 0,
+                    "description": "with composeAtStart: recompose when a subgraph SDL "
+                    "changes, polling this often (gateway serve --poll-interval); 0: never",
+                },
                 "imagePath": {"type": "string", "pattern": "^/"},
                 "subgraphURLs": {
                     "type": "object",
@@ -250,7 +256,7 @@ def _gateway_properties() -> Schema:
                     "additionalProperties": {"type": "string", "minLength": 1},
                 },
             },
-            ["sdl", "composeAtStart", "imagePath", "subgraphURLs"],
+            ["sdl", "composeAtStart", "pollIntervalSeconds", "imagePath", "subgraphURLs"],
         ),
     }
 

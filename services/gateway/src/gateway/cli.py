@@ -16,6 +16,7 @@ import asyncio
 import gc
 import importlib
 import importlib.util
+import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -102,6 +103,8 @@ def _serve(args: argparse.Namespace) -> int:
     except ValidationError as err:
         return _fail(f"error: invalid GATEWAY_* settings: {err}")
     configure_logging(level=settings.log_level, fmt=settings.log_format)
+    # httpx logs every request at INFO: each SDL poll would add one line per subgraph.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         source = _source(args, settings)
         first = asyncio.run(load_at_start(source, deadline_s=settings.startup_deadline_s))
