@@ -579,3 +579,148 @@ def test_no_fetch_ever_targets_a_non_resolvable_interface_object() -> None:
     """The query graph has no key edge into reviews' Media, from the interface or Book."""
     services = [f.service for f in iter_fetches(plan(NOTES, "{ media { id title } }"))]
     assert services == ["catalog"]
+
+
+# Two fields of the same type on the interface object, so one response key may name either.
+SCORES = composed(
+    catalog="""
+    type Query { media: [Media!]! }
+    interface Media @key(fields: "id") { id: ID! title: String }
+    type Book implements Media @key(fields: "id") { id: ID! title: String }
+    type Movie implements Media @key(fields: "id") { id: ID! title: String }
+    """,
+    reviews="""
+    type Query { topMedia: [Media!]! }
+    type Media @key(fields: "id") @interfaceObject {
+      id: ID!
+      avgRating: Float
+      popularity: Float
+    }
+    """,
+)
+
+
+def test_one_response_key_for_two_fields_under_erased_type_conditions() -> None:
+    """reviews cannot tell Books from Movies: r is asked per type, after catalog tells the type."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topMedia { __typename id }
+              }
+            },
+            Flatten(path: "topMedia.@") {
+              Fetch(service: "catalog") {
+                { ... on Media { __typename id } } =>
+                {
+                  ... on Media {
+                    __typename
+                    ... on Book { __typename id }
+                    ... on Movie { __typename id }
+                  }
+                }
+              },
+            },
+            Parallel {
+              Flatten(path: "topMedia.@") {
+                Fetch(service: "reviews") {
+                  { ... on Book { __typename id } } =>
+                  { ... on Media { r: avgRating } }
+                },
+              },
+              Flatten(path: "topMedia.@") {
+                Fetch(service: "reviews") {
+                  { ... on Movie { __typename id } } =>
+                  { ... on Media { r: popularity } }
+                },
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "{ topMedia { ... on Book { r: avgRating } ... on Movie { r: popularity } } }"
+    assert plan_text(SCORES, query) == expected
+
+
+def test_one_response_key_for_two_fields_jumping_into_the_interface_object() -> None:
+    """Books and Movies cannot share reviews' ... on Media selection: one fetch per type."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "catalog") {
+              {
+                media {
+                  __typename
+                  ... on Book { __typename id }
+                  ... on Movie { __typename id }
+                }
+              }
+            },
+            Parallel {
+              Flatten(path: "media.@") {
+                Fetch(service: "reviews") {
+                  { ... on Book { __typename id } } =>
+                  { ... on Media { r: avgRating } }
+                },
+              },
+              Flatten(path: "media.@") {
+                Fetch(service: "reviews") {
+                  { ... on Movie { __typename id } } =>
+                  { ... on Media { r: popularity } }
+                },
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "{ media { ... on Book { r: avgRating } ... on Movie { r: popularity } } }"
+    assert plan_text(SCORES, query) == expected
+
+
+def test_the_same_field_under_both_type_conditions_shares_one_fetch() -> None:
+    """No conflict: both conditions ask avgRating as r, reviews answers it in place."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topMedia {
+                  r: avgRating
+                  __typename
+                  id
+                }
+              }
+            },
+            Flatten(path: "topMedia.@") {
+              Fetch(service: "catalog") {
+                { ... on Media { __typename id } } =>
+                { ... on Media { __typename } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "{ topMedia { ... on Book { r: avgRating } ... on Movie { r: avgRating } } }"
+    assert plan_text(SCORES, query) == expected
+
+
+def test_each_typed_fetch_receives_only_its_own_objects() -> None:
+    """A Movie never reaches the fetch answering r as avgRating (a null popularity would
+    otherwise leave a Book's field under the Movie's r), and the other way round."""
+    query = "{ topMedia { ... on Book { r: avgRating } ... on Movie { r: popularity } } }"
+    typed = {
+        tuple(frag.type_condition for frag in f.requires.fragments): f.operation
+        for f in iter_fetches(plan(SCORES, query))
+        if f.service == "reviews" and f.requires is not None
+    }
+    assert {inputs: op.split("{ ... on Media ")[1] for inputs, op in typed.items()} == {
+        ("Book",): "{ r: avgRating } } }",
+        ("Movie",): "{ r: popularity } } }",
+    }

@@ -77,6 +77,13 @@ class SelSet:
         self.items[k] = created
         return created
 
+    def conflicts(self, key: str, name: str, args: str) -> bool:
+        """Whether another field (other name or arguments) already answers under ``key``."""
+        return any(
+            isinstance(i, SelField) and i.key == key and (i.name, i.args) != (name, args)
+            for i in self.items.values()
+        )
+
     def has_key(self, key: str) -> bool:
         """Whether some field already answers under ``key``."""
         return any(k[0] == "f" and k[1] == key for k in self.items)

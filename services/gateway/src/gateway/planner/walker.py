@@ -30,6 +30,7 @@ from gateway.planner.fieldsets import FieldSets
 from gateway.planner.inputs import Inputs
 from gateway.planner.paths import FETCH_COST, Paths
 from gateway.planner.roots import root_fields, run_mutation, run_query
+from gateway.planner.selection import SelFrag
 from gateway.planner.steps import Step, StepGraph
 from gateway.query_graph.graph import Edge, EdgeKind, Node, QueryGraph
 from gateway.supergraph.model import Supergraph
@@ -65,6 +66,21 @@ def _variables(nodes: tuple[Node_, ...], out: set[str]) -> None:
             _variables(tuple(n.fields), out)
 
 
+def _ambiguous_keys(selections: tuple[Selection, ...]) -> set[str]:
+    """Response keys given to different fields (name or arguments) across fragments."""
+    seen: dict[str, set[tuple[str, str]]] = {}
+
+    def walk(sels: tuple[Selection, ...]) -> None:
+        for sel in sels:
+            if isinstance(sel, Fragment):
+                walk(sel.selections)
+            else:
+                seen.setdefault(sel.response_key, set()).add((sel.name, sel.args_text))
+
+    walk(selections)
+    return {key for key, signatures in seen.items() if len(signatures) > 1}
+
+
 class Walker:
     """Builds the step graph of one operation under one label set."""
 
@@ -82,6 +98,9 @@ class Walker:
         self.touched: list[set[Step]] = []  # steps used while planning a requirement
         self.children: dict[tuple[object, ...], Step] = {}
         self.inputs = Inputs(sg, self.alias_of)
+        # (step id, path) of an @interfaceObject position -> response keys that sibling type
+        # conditions give to different fields
+        self.erased: dict[tuple[int, tuple[str, ...]], set[str]] = {}
 
     # --- response keys and planner aliases (§4.7, H7) --------------------------------
     def register_client(self, path: tuple[str, ...], selections: tuple[Selection, ...]) -> None:
@@ -182,6 +201,7 @@ class Walker:
         abstract = self.is_abstract(node)
         if abstract and not typename_asked:
             self.add_typename(ctx)
+        self.note_erased_conditions(ctx, selections)
         remote: list[Field] = []
         requires: list[tuple[Field, Edge, tuple[Edge, ...]]] = []
         for s in selections:
@@ -205,6 +225,13 @@ class Walker:
             self.plan_remote(ctx, remote, internal, requires)
         for f, e, chain in requires:
             self.plan_requires(ctx, f, e, chain, internal)
+
+    def note_erased_conditions(self, ctx: Ctx, selections: tuple[Selection, ...]) -> None:
+        """At an @interfaceObject position, remember the response keys that sibling type
+        conditions (which this graph cannot express) give to different fields."""
+        if self.sg.is_interface_object(ctx.node.type_name, ctx.node.graph):
+            keys = self.erased.setdefault((ctx.step.id, ctx.path), set())
+            keys.update(_ambiguous_keys(selections))
 
     def jump_is_cheaper(self, node: Node, f: Field, e: Edge) -> bool:
         """Whether reaching a composite field through a key jump beats its direct edge.
@@ -342,6 +369,13 @@ class Walker:
             if isinstance(s, Field) and s.name != "__typename":
                 e = self.paths.field_edge(node, s.name)
                 is_local = e is not None and e.condition is None
+                # Sibling conditions on other types may use this response key for another
+                # field; no type condition can tell them apart here, so each comes from a
+                # fetch whose inputs are only its type's objects (the real graph's side).
+                if is_local and not internal:
+                    ambiguous = s.response_key in self.erased.get((ctx.step.id, ctx.path), ())
+                    taken = ctx.sel.conflicts(s.response_key, s.name, _args_text(s))
+                    is_local = not ambiguous and not taken
             (here if is_local else there).append(s)
         if here:
             self.plan_set(replace(ctx, conds=ctx.conds | frag.conditions), tuple(here), internal)
@@ -401,7 +435,10 @@ class Walker:
                 continue
             # Conditions shared by the whole group guard the jump itself (a Condition node).
             common = frozenset.intersection(*(f.conditions for f, _ in plain))
-            jctx = self.jump(replace(ctx, conds=ctx.conds | common), chain)
+            gctx = replace(ctx, conds=ctx.conds | common)
+            # Internal fields never collide: they get _qp aliases (H7).
+            fresh = not internal and self.lands_on_conflict(gctx, chain, [f for f, _ in plain])
+            jctx = self.jump(gctx, chain, fresh=fresh)
             for f, e in plain:
                 self.plan_field(jctx, f, e, internal, strip=common)
 
@@ -409,23 +446,44 @@ class Walker:
         self.add_typename(ctx)
         self.plan_set(ctx, key_fields, internal=True)
 
-    def child_step(self, ctx: Ctx, graph: str) -> Step:
+    def child_step(self, ctx: Ctx, graph: str, *, fresh: bool = False) -> Step:
         k = (graph, ctx.path, ctx.step.id, ctx.conds, False)
-        step = self.children.get(k)
+        step = None if fresh else self.children.get(k)
         if step is None:
             step = self.steps.new(graph, "entity", ctx.path, ctx.conds, ctx.step.mutation_index)
-            self.children[k] = step
+            if not fresh:
+                self.children[k] = step
         step.add_parent(ctx.step)
         return step
 
-    def jump(self, ctx: Ctx, chain: tuple[Edge, ...]) -> Ctx:
-        start = ctx.node
+    def lands_on_conflict(self, ctx: Ctx, chain: tuple[Edge, ...], fields: list[Field]) -> bool:
+        """Whether the step the chain would reuse already answers one of ``fields``' response
+        keys with another field.
+
+        Only possible where type conditions were erased: objects of several types jumping
+        into the one ``... on I`` selection of an @interfaceObject graph. Those fields then
+        get a step of their own, whose inputs are only the objects that asked for them.
+        """
+        step = ctx.step
         for e in chain:
+            child = self.children.get((e.head.graph, ctx.path, step.id, ctx.conds, False))
+            if child is None:
+                return False
+            step = child
+        frag = step.selection.items.get(("t", chain[-1].head.type_name, ""))
+        if not isinstance(frag, SelFrag):
+            return False
+        return any(frag.sub.conflicts(f.response_key, f.name, _args_text(f)) for f in fields)
+
+    def jump(self, ctx: Ctx, chain: tuple[Edge, ...], *, fresh: bool = False) -> Ctx:
+        """Follow key edges, collecting each key; ``fresh`` makes the last hop a new step."""
+        start = ctx.node
+        for i, e in enumerate(chain):
             assert e.condition is not None
             in_type = ctx.node.type_name
             key_fields = self.fieldsets.tree(e.condition, in_type)
             self.collect_key(ctx, key_fields)
-            child = self.child_step(ctx, e.head.graph)
+            child = self.child_step(ctx, e.head.graph, fresh=fresh and i == len(chain) - 1)
             self.add_inputs(child, in_type, ctx.path, key_fields, key=True)
             frag = child.selection.get_fragment(e.head.type_name, "")
             self.touch(child)
