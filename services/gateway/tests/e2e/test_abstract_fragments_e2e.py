@@ -222,3 +222,59 @@ async def test_named_fragments_shared_by_two_abstract_fields(feed: GatewayClient
 async def test_a_union_fragment_spread_on_the_union_itself(feed: GatewayClient) -> None:
     result = await feed.query("{ feed { ... on FeedItem { ... on Article { id } } } }")
     assert result == {"data": {"feed": [{"id": "a1"}, {}, {}, None, {"id": "a2"}, {}]}}
+
+
+async def test_a_requiring_interface_field_under_a_false_include(zoo: GatewayClient) -> None:
+    query = "query($g: Boolean!) { animals { name greeting @include(if: $g) } }"
+    assert await zoo.query(query, {"g": False}) == {
+        "data": {"animals": [{"name": "Tom"}, {"name": "Rex"}, {"name": "Kitty"}, {"name": "Fido"}]}
+    }
+    assert calls(zoo) == {"animals": 1}  # neither the requirement nor care
+
+
+@pytest.mark.parametrize(
+    ("flag", "patients", "subgraph_calls"),
+    [
+        (
+            True,
+            [{"id": "d2", "vaccinated": None}, {"id": "c1", "vaccinated": False}],
+            {"vet": 1},
+        ),
+        (
+            False,
+            [{"id": "d2", "greeting": "Hello, Fido!"}, {"id": "c1", "greeting": "Hello, Tom!"}],
+            {"vet": 1, "animals": 1, "care": 1},
+        ),
+    ],
+    ids=["true", "false"],
+)
+async def test_skip_and_include_on_interface_object_fields(
+    zoo: GatewayClient,
+    flag: bool,
+    patients: list[dict[str, Any]],
+    subgraph_calls: dict[str, int],
+) -> None:
+    query = (
+        "query($g: Boolean!) { patients { id greeting @skip(if: $g) vaccinated @include(if: $g) } }"
+    )
+    assert await zoo.query(query, {"g": flag}) == {"data": {"patients": patients}}
+    assert calls(zoo) == subgraph_calls
+
+
+@pytest.mark.parametrize(
+    ("flag", "occupants", "subgraph_calls"),
+    [
+        (True, [{"__typename": "Dog", "id": "d2"}, None, {"__typename": "Cat", "id": "c1"}], 2),
+        (False, [{"id": "d2"}, None, {"id": "c1"}], 1),
+    ],
+    ids=["included", "excluded"],
+)
+async def test_a_conditional_typename_behind_a_reference(
+    zoo: GatewayClient, flag: bool, occupants: list[Any], subgraph_calls: int
+) -> None:
+    # Only the concrete type needs the jump to animals; without it shelter answers alone.
+    query = "query($t: Boolean!) { kennels { occupant { __typename @include(if: $t) id } } }"
+    assert await zoo.query(query, {"t": flag}) == {
+        "data": {"kennels": [{"occupant": o} for o in occupants]}
+    }
+    assert sum(calls(zoo).values()) == subgraph_calls

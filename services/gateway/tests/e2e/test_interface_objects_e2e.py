@@ -244,6 +244,23 @@ async def test_an_interface_object_member_fragment_mixing_both_sides(gw: Gateway
     }
 
 
+async def test_requires_on_an_interface_object_behind_a_reference(gw: GatewayClient) -> None:
+    # shelter -> animals (the type and the required name) -> care.
+    result = await gw.query(
+        "{ kennels { occupant { ... on Cat { greeting lives } ... on Dog { greeting } } } }"
+    )
+    assert result == {
+        "data": {
+            "kennels": [
+                {"occupant": {"greeting": "Hello, Fido!"}},
+                {"occupant": None},
+                {"occupant": {"greeting": "Hello, Tom!", "lives": 9}},
+            ]
+        }
+    }
+    assert calls(gw) == {"shelter": 1, "animals": 1, "care": 1}
+
+
 async def test_a_stopped_concrete_type_subgraph_nulls_references_with_one_error() -> None:
     async with running_gateway(zoo_supergraph(), zoo_subgraphs(), **stopped("animals")) as gw:
         result = await gw.query("{ kennels { number occupant { id ... on Dog { name } } } }")
