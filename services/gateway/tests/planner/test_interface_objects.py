@@ -581,7 +581,8 @@ def test_no_fetch_ever_targets_a_non_resolvable_interface_object() -> None:
     assert services == ["catalog"]
 
 
-# Two fields of the same type on the interface object, so one response key may name either.
+# Fields of the same type on the interface object (two plain, two requiring catalog's title),
+# so one response key may name either of a pair.
 SCORES = composed(
     catalog="""
     type Query { media: [Media!]! }
@@ -595,6 +596,9 @@ SCORES = composed(
       id: ID!
       avgRating: Float
       popularity: Float
+      title: String @external
+      blurb: String @requires(fields: "title")
+      teaser: String @requires(fields: "title")
     }
     """,
 )
@@ -724,3 +728,17 @@ def test_each_typed_fetch_receives_only_its_own_objects() -> None:
         ("Book",): "{ r: avgRating } } }",
         ("Movie",): "{ r: popularity } } }",
     }
+
+
+def test_one_response_key_for_two_requiring_fields() -> None:
+    """blurb for Books and teaser for Movies, both as r: two post-requires fetches, typed."""
+    query = "{ media { ... on Book { r: blurb } ... on Movie { r: teaser } } }"
+    reviews = [f for f in iter_fetches(plan(SCORES, query)) if f.service == "reviews"]
+    typed = {
+        tuple(frag.type_condition for frag in f.requires.fragments): f.operation.split(
+            "{ ... on Media "
+        )[1]
+        for f in reviews
+        if f.requires is not None
+    }
+    assert typed == {("Book",): "{ r: blurb } } }", ("Movie",): "{ r: teaser } } }"}

@@ -66,6 +66,12 @@ def _variables(nodes: tuple[Node_, ...], out: set[str]) -> None:
             _variables(tuple(n.fields), out)
 
 
+def _holds_conflict(step: Step, type_name: str, f: Field) -> bool:
+    """Whether the step's ``... on type_name`` selection has another field under f's key."""
+    frag = step.selection.items.get(("t", type_name, ""))
+    return isinstance(frag, SelFrag) and frag.sub.conflicts(f.response_key, f.name, _args_text(f))
+
+
 def _ambiguous_keys(selections: tuple[Selection, ...]) -> set[str]:
     """Response keys given to different fields (name or arguments) across fragments."""
     seen: dict[str, set[tuple[str, str]]] = {}
@@ -470,10 +476,7 @@ class Walker:
             if child is None:
                 return False
             step = child
-        frag = step.selection.items.get(("t", chain[-1].head.type_name, ""))
-        if not isinstance(frag, SelFrag):
-            return False
-        return any(frag.sub.conflicts(f.response_key, f.name, _args_text(f)) for f in fields)
+        return any(_holds_conflict(step, chain[-1].head.type_name, f) for f in fields)
 
     def jump(self, ctx: Ctx, chain: tuple[Edge, ...], *, fresh: bool = False) -> Ctx:
         """Follow key edges, collecting each key; ``fresh`` makes the last hop a new step."""
@@ -543,7 +546,7 @@ class Walker:
         used = self.touched.pop()
         key_fields = self.fieldsets.tree(key_sel, in_type)
         self.collect_key(pctx, key_fields)
-        step = self.requires_step(pctx, dest.graph, conds, used)
+        step = self.requires_step(pctx, dest, conds, used, None if internal else f)
         self.add_inputs(step, in_type, pctx.path, key_fields, key=True)
         self.add_inputs(step, in_type, pctx.path, required, key=False)
         frag = step.selection.get_fragment(dest.type_name, "")
@@ -555,11 +558,17 @@ class Walker:
             if child.sel.is_empty():
                 self.add_typename(child)
 
-    def requires_step(self, pctx: Ctx, graph: str, conds: Conditions, used: set[Step]) -> Step:
+    def requires_step(
+        self, pctx: Ctx, dest: Node, conds: Conditions, used: set[Step], f: Field | None
+    ) -> Step:
+        """The post-requires step S′ for ``f`` (None: an internal field, never in conflict)."""
+        graph = dest.graph
         k = (graph, pctx.path, pctx.step.id, conds, True)
         step = self.children.get(k)
         if step is not None and any(u is step or self.steps.is_ancestor(step, u) for u in used):
             step = None  # reusing it would create a cycle
+        if step is not None and f is not None and _holds_conflict(step, dest.type_name, f):
+            step = None  # another type's field under this key (see lands_on_conflict)
         if step is None:
             step = self.steps.new(
                 graph, "entity", pctx.path, conds, pctx.step.mutation_index, requires_step=True
