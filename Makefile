@@ -21,8 +21,10 @@ $(CURDIR)/.tools/bin/uv:
 	.tools/uv/bin/pip install --quiet --disable-pip-version-check uv
 	mkdir -p .tools/bin && ln -sf ../uv/bin/uv .tools/bin/uv
 
+# Byte-compiled at install: each process (the tests start many, `make dev` four) imports
+# in ~0.9 s instead of ~1.6 s of CPU when PYTHONDONTWRITEBYTECODE keeps Python from caching.
 $(SYNCED): $(UV) pyproject.toml uv.lock $(MEMBERS)
-	$(UV) sync --all-packages --frozen
+	UV_COMPILE_BYTECODE=1 $(UV) sync --all-packages --frozen
 	touch $@
 
 .PHONY: install
