@@ -49,7 +49,15 @@ def _slow(_value: Any) -> Any:
 
 def shape_program(root: SelShape) -> Program:
     """The program of the root selection set (compiled on first use, then cached)."""
-    return _object_program(root, root.static)
+    program = _object_program(root, root.static)
+
+    def run(data: Any) -> Any:
+        try:
+            return program(data)
+        except KeyError:  # a missing non-null key (programs subscript those)
+            raise _SLOW from None
+
+    return run
 
 
 def _object_program(sel: SelShape, typename: str) -> Program:
@@ -102,11 +110,16 @@ class _Compiler:
         for fs in self.fields:
             if fs.type is None:  # __typename: the concrete type, never echoed from data
                 items.append(f"{fs.key!r}: {fs.parent!r}")
-                continue
-            var = self._var()
-            lines.append(f"    {var} = g({fs.key!r})")
-            self._value(fs, fs.type, var, "    ")
-            items.append(f"{fs.key!r}: {var}")
+            elif not isinstance(fs.type, GraphQLNonNull) and self._is_plain(fs, fs.type):
+                # A nullable scalar: read in the display.
+                items.append(f"{fs.key!r}: g({fs.key!r})")
+            else:
+                var = self._var()
+                # A missing non-null key raises KeyError, which the root turns into SlowPath.
+                read = "v[{!r}]" if isinstance(fs.type, GraphQLNonNull) else "g({!r})"
+                lines.append(f"    {var} = {read.format(fs.key)}")
+                self._value(fs, fs.type, var, "    ")
+                items.append(f"{fs.key!r}: {var}")
         lines.append("    return {" + ", ".join(items) + "}")
         exec("\n".join(lines), self.namespace)  # noqa: S102 - source built from schema names
         program: Program = self.namespace["program"]
