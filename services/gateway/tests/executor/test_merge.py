@@ -8,6 +8,7 @@ import orjson
 
 from gateway.executor import apply_rewrites, deep_merge
 from gateway.executor.collect import collect, concrete_paths, static_prefix
+from gateway.executor.fetch import ExecutionState, _merge_entities
 from gateway.plan import (
     MISSING,
     Fetch,
@@ -107,10 +108,10 @@ def test_collect_agrees_with_the_reference_projection() -> None:
     }
     reps = collect(data, ("top", "@"), _fetch(KEY), possible)
     top = data["top"]
-    assert reps.keys == [
-        b'{"__typename":"Product","upc":"1","price":3}',
-        b'{"__typename":"Product","upc":"2","price":null}',
-    ]
+    assert reps.json() == (
+        b'[{"__typename":"Product","upc":"1","price":3},'
+        b'{"__typename":"Product","upc":"2","price":null}]'
+    )
     assert [[id(e) for e in p] for p in reps.positions] == [[id(top[0]), id(top[4])], [id(top[5])]]
     for entity in top:
         if isinstance(entity, dict) and project(KEY, entity) is MISSING:
@@ -203,3 +204,36 @@ def test_the_column_path_of_simple_keys_agrees_with_the_reference_projection() -
         assert got.json() == expected_json
         assert [[id(e) for e in p] for p in got.positions] == expected_positions
     assert len(_reference(SIMPLE_KEY, repeated)[1]) == 3  # deduplicated, in first-seen order
+
+
+def test_entity_results_reach_every_position_as_private_objects() -> None:
+    one, two, one_again = (
+        {"__typename": "Product", "upc": "1", "sku": 1},
+        {"__typename": "Product", "upc": "2", "sku": 2, "name": "kept"},
+        {"__typename": "Product", "upc": "1", "sku": 1, "stock": {"n": 0}},
+    )
+    data = {"top": [one, two, one_again]}
+    fetch = _fetch(SIMPLE_KEY)
+    reps = collect(data, ("top", "@"), fetch, possible)
+    assert len(reps) == 2
+    state = ExecutionState(
+        plan=None,  # type: ignore[arg-type]  # not read by the merge
+        transport=None,  # type: ignore[arg-type]
+        variables={},
+        coerced={},
+        abstract_types=ABSTRACT,
+        possible=possible,
+    )
+    items: list[Any] = [
+        {"stock": {"n": 5, "where": ["a"]}, "name": "Table"},
+        {"name": None, "color": "RED"},  # flat: merged as it is; a null never overwrites
+    ]
+    _merge_entities(state, fetch, items, reps)
+    assert one["stock"] == {"n": 5, "where": ["a"]}
+    assert one["name"] == "Table"
+    assert one_again["stock"] == {"n": 5, "where": ["a"]}  # deep-merged into its own dict
+    assert two == {"__typename": "Product", "upc": "2", "sku": 2, "name": "kept", "color": "RED"}
+    # Later merges into one position must not show up at the other one.
+    one["stock"]["where"].append("b")
+    assert one_again["stock"]["where"] == ["a"]
+    assert one["stock"] is items[0]["stock"]  # the first position got the item itself

@@ -89,20 +89,31 @@ def static_prefix(path: tuple[str, ...]) -> tuple[PathItem, ...]:
 
 @dataclass(slots=True)
 class Representations:
-    """Deduplicated representations (already JSON) and the objects each one feeds."""
+    """Deduplicated representations (already JSON) and the entity objects they feed.
 
-    keys: list[bytes] = field(default_factory=list)
-    positions: list[list[dict[str, Any]]] = field(default_factory=list)
-    payload: bytes | None = None  # the JSON list of all representations, when made at once
+    ``entities[j]`` gets the result of representation ``order[j]``; entities are in
+    document order, so a merge loop walks them once, without per-representation lists.
+    """
+
+    payload: bytes = b"[]"  # the ``representations`` variable's JSON
+    count: int = 0  # distinct representations
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    order: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.positions)
+        return self.count
 
     def json(self) -> bytes:
         """The ``representations`` variable's JSON."""
-        if self.payload is not None:
-            return self.payload
-        return b"[" + b",".join(self.keys) + b"]"
+        return self.payload
+
+    @property
+    def positions(self) -> list[list[dict[str, Any]]]:
+        """The entities of each representation (for error paths; built on demand)."""
+        groups: list[list[dict[str, Any]]] = [[] for _ in range(self.count)]
+        for entity, i in zip(self.entities, self.order, strict=True):
+            groups[i].append(entity)
+        return groups
 
 
 def _simple_key(requires: ReqShape) -> tuple[frozenset[str], tuple[str, ...]] | None:
@@ -122,11 +133,10 @@ def _simple_key(requires: ReqShape) -> tuple[frozenset[str], tuple[str, ...]] | 
 
 
 def _collect_simple(
-    data: Any, path: tuple[str, ...], types: frozenset[str], keys: tuple[str, ...]
+    entities: list[dict[str, Any]], types: frozenset[str], keys: tuple[str, ...]
 ) -> Representations:
     """Same result as the general projection, deduplicating on value tuples and
     serializing each distinct representation once."""
-    entities = objects_at(data, path)
     columns = _key_columns(entities, types, keys)
     if columns is not None:
         return _from_columns(entities, columns, ("__typename", *keys))
@@ -134,7 +144,6 @@ def _collect_simple(
     index: dict[tuple[Any, ...], int] = {}
     reps: list[dict[str, Any]] = []
     seen: set[int] = set()
-    positions = out.positions
     single = keys[0] if len(keys) == 1 else None
     names = ("__typename", *keys)  # a representation is dict(zip(names, ident))
     for entity in entities:
@@ -155,9 +164,10 @@ def _collect_simple(
         if i is None:
             i = index[ident] = len(reps)
             reps.append(dict(zip(names, ident, strict=True)))
-            positions.append([])
-        positions[i].append(entity)
+        out.entities.append(entity)
+        out.order.append(i)
     out.payload = orjson.dumps(reps)  # one call for the whole variable
+    out.count = len(reps)
     return out
 
 
@@ -184,36 +194,39 @@ def _from_columns(
     entities: list[dict[str, Any]], columns: list[list[Any]], names: tuple[str, ...]
 ) -> Representations:
     idents = list(zip(*columns, strict=True))
-    index = dict.fromkeys(idents)  # first-seen order, as the entity loop gives
-    out = Representations()
+    # First-seen order, as the entity loop gives; ident -> its representation's index.
+    index = {ident: i for i, ident in enumerate(dict.fromkeys(idents))}
     if len(index) == len(idents):  # no duplicates (e.g. a top-level list)
-        out.positions = [[entity] for entity in entities]
+        order = list(range(len(idents)))
     else:
-        groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {ident: [] for ident in index}
-        for ident, entity in zip(idents, entities, strict=True):
-            groups[ident].append(entity)
-        out.positions = list(groups.values())
-    out.payload = orjson.dumps([dict(zip(names, ident, strict=True)) for ident in index])
-    return out
+        order = list(map(index.__getitem__, idents))
+    if len(names) == 2:
+        typename, key = names
+        reps = [{typename: t, key: v} for t, v in index]
+    else:
+        reps = [dict(zip(names, ident, strict=True)) for ident in index]
+    return Representations(orjson.dumps(reps), len(index), entities, order)
 
 
 def collect(
     data: Any, path: tuple[str, ...], fetch: Fetch, possible: PossibleTypes
 ) -> Representations:
     """Project every entity object at ``path`` through ``fetch.requires``; skip MISSING ones."""
+    entities = objects_at(data, path)
     assert fetch.requires is not None
     requires = fetch.requires
     rewrites = fetch.input_rewrites
     simple = None if rewrites else _simple_key(requires)
     if simple is not None:
         try:
-            return _collect_simple(data, path, *simple)
+            return _collect_simple(entities, *simple)
         except TypeError:  # an unhashable (object) key value: take the general path
             pass
     out = Representations()
     index: dict[bytes, int] = {}
+    keys: list[bytes] = []
     seen: set[int] = set()
-    for entity in objects_at(data, path):
+    for entity in entities:
         if id(entity) in seen:  # one object reachable twice (shared by a merge)
             continue
         seen.add(id(entity))
@@ -226,8 +239,10 @@ def collect(
         key = orjson.dumps(rep)
         i = index.get(key)
         if i is None:
-            i = index[key] = len(out.keys)
-            out.keys.append(key)
-            out.positions.append([])
-        out.positions[i].append(entity)
+            i = index[key] = len(keys)
+            keys.append(key)
+        out.entities.append(entity)
+        out.order.append(i)
+    out.payload = b"[" + b",".join(keys) + b"]"
+    out.count = len(keys)
     return out

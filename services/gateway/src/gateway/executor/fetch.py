@@ -196,7 +196,7 @@ async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) 
     entities = data.get("_entities") if isinstance(data, dict) else None
     errors = _subgraph_errors(response)
     if isinstance(entities, list) and len(entities) == len(reps):
-        _merge_entities(state, fetch, entities, reps.positions)
+        _merge_entities(state, fetch, entities, reps)
     elif entities is not None or not errors:
         got = len(entities) if isinstance(entities, list) else "no"
         _malformed(state, fetch, prefix, f"expected {len(reps)} entities, got {got}")
@@ -205,32 +205,36 @@ async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) 
 
 
 def _merge_entities(
-    state: ExecutionState,
-    fetch: Fetch,
-    entities: list[Any],
-    positions: list[list[dict[str, Any]]],
+    state: ExecutionState, fetch: Fetch, items: list[Any], reps: Representations
 ) -> None:
-    """Merge ``_entities[i]`` into every position of representation i."""
+    """Merge ``_entities[i]`` into every entity of representation i, in document order."""
     abstract = state.abstract_types
-    rewrites = fetch.output_rewrites
-    for item, targets in zip(entities, positions, strict=True):
+    if fetch.output_rewrites:
+        for item in items:
+            if isinstance(item, dict):
+                apply_rewrites(item, fetch.output_rewrites, state.possible)
+    # Each entity gets its own objects, so later merges cannot alias: the first entity of
+    # a representation gets the item, later ones a copy, unless the item holds no dict or
+    # list (nothing mutable to share). copies[i]: the item's JSON, or b"" for a flat item.
+    first_use = [True] * len(items)
+    copies: dict[int, bytes] = {}
+    for target, i in zip(reps.entities, reps.order, strict=True):
+        item = items[i]
         if item.__class__ is not dict:
             continue
-        if rewrites:
-            apply_rewrites(item, rewrites, state.possible)
-        # Each target gets its own objects, so later merges cannot alias. An item
-        # holding no dict or list shares nothing mutable: merge it as is everywhere.
-        if len(targets) > 1 and any(isinstance(v, dict | list) for v in item.values()):
-            deep_merge(targets[0], item, abstract)
-            raw = orjson.dumps(item)
-            for target in targets[1:]:
-                deep_merge(target, orjson.loads(raw), abstract)
-            continue
-        for target in targets:
-            if target.keys().isdisjoint(item):
-                target.update(item)  # deep_merge's own fast path, without the call
-            else:
-                deep_merge(target, item, abstract)
+        if first_use[i]:
+            first_use[i] = False
+        else:
+            raw = copies.get(i)
+            if raw is None:
+                nested = any(isinstance(v, dict | list) for v in item.values())
+                raw = copies[i] = orjson.dumps(item) if nested else b""
+            if raw:
+                item = orjson.loads(raw)
+        if target.keys().isdisjoint(item):
+            target.update(item)  # only new keys (deep_merge's result), without the call
+        else:
+            deep_merge(target, item, abstract)
 
 
 def _entity_errors(
@@ -250,7 +254,7 @@ def _entity_errors(
             and len(err_path) >= 2
             and err_path[0] == "_entities"
             and isinstance(err_path[1], int)
-            and 0 <= err_path[1] < len(reps.positions)
+            and 0 <= err_path[1] < len(reps)
         ):
             if places is None:
                 wanted = {id(e) for targets in reps.positions for e in targets}
