@@ -237,3 +237,28 @@ def test_entity_results_reach_every_position_as_private_objects() -> None:
     one["stock"]["where"].append("b")
     assert one_again["stock"]["where"] == ["a"]
     assert one["stock"] is items[0]["stock"]  # the first position got the item itself
+
+
+def test_objects_at_is_walked_again_after_a_merge_above_the_path() -> None:
+    state = ExecutionState(
+        plan=None,  # type: ignore[arg-type]  # not read here
+        transport=None,  # type: ignore[arg-type]
+        variables={},
+        coerced={},
+        abstract_types=ABSTRACT,
+        possible=possible,
+    )
+    product: dict[str, Any] = {"upc": "1", "author": None}
+    state.data = {"top": [product]}
+    below = ("top", "@", "author")
+    assert state.objects_at(below) == []
+    at_top = state.objects_at(("top", "@"))
+    assert at_top == [product]
+    # A merge into the objects at top.@ (an entity fetch there) can add authors...
+    deep_merge(product, {"author": {"id": "a"}}, ABSTRACT)
+    state.merged_at(("top", "@"))
+    assert state.objects_at(below) == [{"id": "a"}]
+    # ...but not new objects at top.@ itself, whose walk is kept.
+    assert state.objects_at(("top", "@")) is at_top
+    state.merged_at(())  # a root fetch: everything is walked again
+    assert state.objects_at(("top", "@")) is not at_top

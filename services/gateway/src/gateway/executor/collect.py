@@ -209,10 +209,18 @@ def _from_columns(
 
 
 def collect(
-    data: Any, path: tuple[str, ...], fetch: Fetch, possible: PossibleTypes
+    data: Any,
+    path: tuple[str, ...],
+    fetch: Fetch,
+    possible: PossibleTypes,
+    entities: list[dict[str, Any]] | None = None,
 ) -> Representations:
-    """Project every entity object at ``path`` through ``fetch.requires``; skip MISSING ones."""
-    entities = objects_at(data, path)
+    """Project every entity object at ``path`` through ``fetch.requires``; skip MISSING ones.
+
+    ``entities``: ``objects_at(data, path)`` when the caller has it already.
+    """
+    if entities is None:
+        entities = objects_at(data, path)
     assert fetch.requires is not None
     requires = fetch.requires
     rewrites = fetch.input_rewrites

@@ -83,6 +83,23 @@ class ExecutionState:
     errors: list[ResponseError] = field(default_factory=list)
     covered: set[tuple[PathItem, ...]] = field(default_factory=set)  # paths nulled by failures
     fetches: int = 0  # subgraph requests attempted
+    # objects_at results by Flatten path, while no merge could have changed them (the
+    # working data is a tree: a merge at Q only adds objects below Q).
+    _objects: dict[tuple[str, ...], list[dict[str, Any]]] = field(default_factory=dict)
+
+    def objects_at(self, path: tuple[str, ...]) -> list[dict[str, Any]]:
+        """``objects_at(self.data, path)``, walked once for consecutive fetches at ``path``."""
+        found = self._objects.get(path)
+        if found is None:
+            found = self._objects[path] = objects_at(self.data, path)
+        return found
+
+    def merged_at(self, path: tuple[str, ...]) -> None:
+        """A merge into the objects at ``path`` may add objects below them: forget those."""
+        n = len(path)
+        stale = [p for p in self._objects if len(p) > n and p[:n] == path]
+        for p in stale:
+            del self._objects[p]
 
 
 def _body(
@@ -145,6 +162,7 @@ async def _root(state: ExecutionState, fetch: Fetch) -> None:
         if fetch.output_rewrites:
             apply_rewrites(data, fetch.output_rewrites, state.possible)
         deep_merge(state.data, data, state.abstract_types)
+        state.merged_at(())
     else:
         # No data at all: the subgraph's errors (or ours) explain every root field.
         state.covered.update((k,) for k in compiled.root_keys)
@@ -157,7 +175,7 @@ async def _root(state: ExecutionState, fetch: Fetch) -> None:
 
 
 async def _reentry(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) -> None:
-    targets = list(objects_at(state.data, path))
+    targets = list(state.objects_at(path))
     if not targets:
         return
     compiled = compile_fetch(state.plan, fetch)
@@ -169,6 +187,7 @@ async def _reentry(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) -
     for target in targets:
         if raw is not None:  # one private copy per position: later merges mutate them
             deep_merge(target, orjson.loads(raw), state.abstract_types)
+    state.merged_at(path)
     errors = _subgraph_errors(response)
     if errors:
         places = concrete_paths(state.data, path, {id(t) for t in targets})
@@ -183,7 +202,7 @@ async def _reentry(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) -
 
 
 async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) -> None:
-    reps = collect(state.data, path, fetch, state.possible)
+    reps = collect(state.data, path, fetch, state.possible, state.objects_at(path))
     if not len(reps):
         return  # nothing to ask: no HTTP call, no error
     compiled = compile_fetch(state.plan, fetch)
@@ -197,6 +216,7 @@ async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) 
     errors = _subgraph_errors(response)
     if isinstance(entities, list) and len(entities) == len(reps):
         _merge_entities(state, fetch, entities, reps)
+        state.merged_at(path)
     elif entities is not None or not errors:
         got = len(entities) if isinstance(entities, list) else "no"
         _malformed(state, fetch, prefix, f"expected {len(reps)} entities, got {got}")
