@@ -233,3 +233,30 @@ def test_the_client_shape_uses_the_api_types_not_the_graphs() -> None:
     assert types == {"name": "String", "sizes": "[Int]", "stock": "Int"}
     name = load_supergraph(SHAPES).types["Product"].fields["name"]
     assert {r.graph: r.join.graph_type for r in name.resolvers} == {"a": "String!", "b": "String"}
+
+
+def test_a_field_outside_and_inside_a_fragment_with_different_graph_types() -> None:
+    """Item.code is String, Book.code String! in a: the fragment one is aliased, even first."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Fetch(service: "a") {
+            {
+              items {
+                __typename
+                ... on Book { _qp0_code: code }
+                code
+              }
+            }
+          },
+        }
+        """
+    ).strip()
+    query = "{ items { ... on Book { code } code } }"
+    assert plan_text(SHAPES, query) == expected
+
+
+def test_the_field_outside_the_fragment_keeps_the_key() -> None:
+    """Only Book items carry the alias; the rename puts it back under code."""
+    [fetch] = iter_fetches(plan(SHAPES, "{ items { ... on Book { code } code } }"))
+    assert fetch.output_rewrites == (RenameKey(("items", "... on Book", "_qp0_code"), "code"),)

@@ -1,9 +1,10 @@
 """Non-mergeable response keys (§4.8, H8).
 
-Fields with one response key under sibling fragments must have identical types in the
-subgraph (nullability and list shape included). When ``join__field(type:)`` makes them
-differ, the later field is aliased ``_qp<N>_<key>`` and an output ``RenameKey`` puts the
-value back under the client's key before the merge.
+Fields with one response key under sibling fragments, or under a fragment and outside it,
+must have identical types in the subgraph (nullability and list shape included). When
+``join__field(type:)`` makes them differ, the field under a fragment (the later one among
+fragments) is aliased ``_qp<N>_<key>`` and an output ``RenameKey`` puts the value back
+under the client's key before the merge.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def _flatten(
 def _resolve(sel: SelSet, path: tuple[str, ...], step: Step) -> None:
     fields: list[tuple[tuple[str, ...], SelField]] = []
     _flatten(sel, (), fields)
+    # Fields outside any type condition cannot be renamed by a filtered RenameKey: their
+    # type is the reference, and the ones under fragments give way (stable otherwise).
+    fields.sort(key=lambda item: bool(item[0]))
     seen: dict[str, str] = {}
     taken = {f.key for _, f in fields}
     for frags, f in fields:
