@@ -166,3 +166,19 @@ def test_exactly_one_source_is_accepted(tmp_path: Path) -> None:
 def test_urls_lose_their_userinfo_only() -> None:
     assert redact_url("http://u:p@host:5001/graphql?x=1") == "http://host:5001/graphql?x=1"
     assert redact_url("https://host/graphql") == "https://host/graphql"
+
+
+async def test_one_unreadable_file_among_unreachable_subgraphs_is_not_waited_for(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "supergraph.yaml"
+    config.write_text(
+        "subgraphs:\n"
+        "  users: {routing_url: 'http://users/graphql', schema: {file: missing.graphql}}\n"
+        f"  reviews: {{schema: {{subgraph_url: 'http://127.0.0.1:{_closed_port()}/graphql'}}}}\n"
+    )
+    with pytest.raises(SourceError) as failed:
+        await load_at_start(choose_source(config=config, timeout=5), deadline_s=600)
+    assert failed.value.code == "SOURCE_UNREADABLE"
+    assert "missing.graphql" in failed.value.message
+    assert "subgraph reviews at" in failed.value.message  # every failure is named

@@ -245,18 +245,27 @@ class ComposedSource(SupergraphSource):
         return _sha256(*parts), sources
 
     async def _fetch_all(self, specs: list[SubgraphSpec], http: httpx.AsyncClient) -> list[str]:
+        """Every subgraph's SDL, fetched concurrently; one error naming every failure."""
         results = await asyncio.gather(
             *(self._sdl(spec, http) for spec in specs), return_exceptions=True
         )
-        failures = [r for r in results if isinstance(r, BaseException)]
-        if failures:
-            if not all(isinstance(f, SourceError) for f in failures):
-                raise failures[0]
-            raise SourceError(
-                failures[0].code if isinstance(failures[0], SourceError) else "SOURCE_UNREADABLE",
-                "; ".join(str(f) for f in failures),
+        failed: list[SourceError] = []
+        sdls: list[str] = []
+        for result in results:
+            if isinstance(result, SourceError):
+                failed.append(result)
+            elif isinstance(result, BaseException):
+                raise result  # a bug, not a source problem
+            else:
+                sdls.append(result)
+        if failed:
+            codes = {f.code for f in failed}
+            # Waiting helps only when every failure is a subgraph not answering yet.
+            code = (
+                "SUBGRAPH_UNREACHABLE" if codes == {"SUBGRAPH_UNREACHABLE"} else "SOURCE_UNREADABLE"
             )
-        return [r for r in results if isinstance(r, str)]
+            raise SourceError(code, "; ".join(f.message for f in failed))
+        return sdls
 
     async def _sdl(self, spec: SubgraphSpec, http: httpx.AsyncClient) -> str:
         if spec.url is None:

@@ -13,17 +13,19 @@ import logging
 import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from gwharness.evolving import Switch, reviews, users
+from gwharness.shop import SHOP_SUPERGRAPH
 
 from gateway.server import Gateway, create_app
 from gateway.server.reload import Reloader
 from gateway.settings import Settings
-from gateway.sources import ComposedSource
+from gateway.sources import ComposedSource, FileSource
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -162,3 +164,25 @@ async def test_a_request_in_flight_finishes_on_the_supergraph_it_started_with(
     old_reviews.hold.set()
     assert await in_flight == {"data": {"me": {"name": "Ada", "reviewCount": 2}}}
     assert await running.query("{ me { stars } }") == {"data": {"me": {"stars": 4.5}}}
+
+
+async def test_a_replaced_supergraph_file_is_served_after_the_next_poll(tmp_path: Path) -> None:
+    path = tmp_path / "supergraph.graphql"
+    path.write_text(SHOP_SUPERGRAPH)
+    app = create_app(Settings(), source=FileSource(path), poll_interval_s=3600)
+    query = {"query": '{ __type(name: "Query") { fields { name } } }'}
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://gateway") as http,
+    ):
+        reloader: Reloader = app.state.reloader
+        assert await reloader.check() == "unchanged"
+        path.write_text(SHOP_SUPERGRAPH.replace("productGrid", "grid"))  # e.g. a ConfigMap update
+        assert await reloader.check() == "reloaded"
+        fields = (await http.post("/graphql", json=query)).json()["data"]["__type"]["fields"]
+        path.write_text("not a supergraph")
+        assert await reloader.check() == "failed"
+        kept = (await http.post("/graphql", json=query)).json()["data"]["__type"]["fields"]
+    assert "grid" in [f["name"] for f in fields]
+    assert "productGrid" not in [f["name"] for f in fields]
+    assert kept == fields
