@@ -24,9 +24,9 @@ import logging
 import ssl
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -129,29 +129,26 @@ class SupergraphSource(ABC):
         self.last_hash: str | None = None  # inputs tried last, whether they loaded or not
 
     @abstractmethod
-    async def _inputs(self) -> tuple[str, object]:
-        """The inputs' hash and the inputs themselves (cheap: no composition)."""
-
-    @abstractmethod
-    def _build(self, inputs: object, inputs_hash: str) -> Loaded:
-        """Compose (if needed) and load; runs in a worker thread."""
+    async def _read(self) -> tuple[str, Callable[[], Loaded]]:
+        """The inputs' hash, and how to build from them (composing, loading: the expensive
+        part, run in a worker thread and only when the hash is new)."""
 
     async def load(self) -> Loaded:
         """Read the inputs and build a supergraph from them, whatever was seen before."""
-        inputs_hash, inputs = await self._inputs()
+        inputs_hash, build = await self._read()
         self.last_hash = inputs_hash
-        return await asyncio.to_thread(self._build, inputs, inputs_hash)
+        return await asyncio.to_thread(build)
 
     async def poll(self) -> Loaded | None:
         """A new supergraph when the inputs changed since the last attempt, else None.
 
         Inputs that failed to build are not retried until they change again.
         """
-        inputs_hash, inputs = await self._inputs()
+        inputs_hash, build = await self._read()
         if inputs_hash == self.last_hash:
             return None
         self.last_hash = inputs_hash
-        return await asyncio.to_thread(self._build, inputs, inputs_hash)
+        return await asyncio.to_thread(build)
 
 
 class FileSource(SupergraphSource):
@@ -162,17 +159,14 @@ class FileSource(SupergraphSource):
         self.path = path
         self.description = f"file {path}"
 
-    async def _inputs(self) -> tuple[str, object]:
+    async def _read(self) -> tuple[str, Callable[[], Loaded]]:
         try:
             text = await asyncio.to_thread(self.path.read_text, encoding="utf-8")
         except OSError as err:
             message = f"cannot read {self.path}: {err.strerror}"
             raise SourceError("SOURCE_UNREADABLE", message) from err
-        return _sha256(text), text
-
-    def _build(self, inputs: object, inputs_hash: str) -> Loaded:
-        assert isinstance(inputs, str)
-        return _load(inputs, inputs_hash)
+        inputs_hash = _sha256(text)
+        return inputs_hash, partial(_load, text, inputs_hash)
 
 
 @cache
@@ -230,7 +224,7 @@ class ComposedSource(SupergraphSource):
         except ConfigError as err:
             raise SourceError("SOURCE_UNREADABLE", str(err)) from err
 
-    async def _inputs(self) -> tuple[str, object]:
+    async def _read(self) -> tuple[str, Callable[[], Loaded]]:
         specs = await asyncio.to_thread(self._specs)
         if self.client is not None:
             sdls = await self._fetch_all(specs, self.client)
@@ -242,7 +236,8 @@ class ComposedSource(SupergraphSource):
             SubgraphSource(s.name, s.routing_url, sdl) for s, sdl in zip(specs, sdls, strict=True)
         ]
         parts = [p for s in sorted(sources, key=lambda s: s.name) for p in (s.name, s.url, s.sdl)]
-        return _sha256(*parts), sources
+        inputs_hash = _sha256(*parts)
+        return inputs_hash, partial(_compose, sources, inputs_hash)
 
     async def _fetch_all(self, specs: list[SubgraphSpec], http: httpx.AsyncClient) -> list[str]:
         """Every subgraph's SDL, fetched concurrently; one error naming every failure."""
@@ -292,17 +287,17 @@ class ComposedSource(SupergraphSource):
             message = f"{where} gave no SDL: {err}"
         raise SourceError("SUBGRAPH_UNREACHABLE", message)
 
-    def _build(self, inputs: object, inputs_hash: str) -> Loaded:
-        assert isinstance(inputs, list)
-        result = compose(inputs)
-        if not result.ok:
-            raise SourceError(
-                "COMPOSITION_FAILED",
-                f"the subgraphs do not compose ({len(result.errors)} error(s): "
-                f"{', '.join(sorted(set(result.codes)))})",
-                result.errors,
-            )
-        return _load(result.supergraph_sdl, inputs_hash)
+
+def _compose(sources: list[SubgraphSource], inputs_hash: str) -> Loaded:
+    result = compose(sources)
+    if not result.ok:
+        raise SourceError(
+            "COMPOSITION_FAILED",
+            f"the subgraphs do not compose ({len(result.errors)} error(s): "
+            f"{', '.join(sorted(set(result.codes)))})",
+            result.errors,
+        )
+    return _load(result.supergraph_sdl, inputs_hash)
 
 
 async def load_at_start(source: SupergraphSource, *, deadline_s: float) -> Loaded:
