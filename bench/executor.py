@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 
 from bench import callgrind
@@ -44,10 +45,10 @@ from gateway.executor import Executor
 from gateway.operation import NormalizedOperation, coerce_variables, prepare_operation
 from gateway.planner import Planner
 from gateway.supergraph import Supergraph, load_supergraph
-from gateway.transport import Transport
+from gateway.transport import SubgraphClient, Transport
 
 BENCH = Path(__file__).resolve().parent
-RECORDINGS = BENCH / "recordings" / "synthetic.json"
+RECORDINGS = BENCH / "recordings"
 SYNTHETIC = ("accounts", "products", "inventory", "reviews")
 
 
@@ -55,12 +56,14 @@ SYNTHETIC = ("accounts", "products", "inventory", "reviews")
 class Case:
     name: str
     query_file: str
+    recording: str  # bench/recordings/<recording>.json: the answers and the digests
     what: str
 
 
 CASES = (
-    Case("heavy", "heavy.graphql", "4 subgraphs, 10 fetches, @requires/@provides, ~87 KB"),
-    Case("single", "single.graphql", "one subgraph, passthrough plan, ~6 KB"),
+    Case("heavy", "heavy.graphql", "synthetic", "4 Node subgraphs, 10 fetches, ~87 KB"),
+    Case("single", "single.graphql", "synthetic", "one subgraph, passthrough plan, ~6 KB"),
+    Case("abstract", "abstract.graphql", "abstract", "interfaces, a union, 2 fetches, ~40 KB"),
 )
 
 
@@ -156,17 +159,21 @@ async def _run(bench: Bench, case: Case, n: int) -> bytes:
     return body
 
 
-def load_recording() -> tuple[dict[str, bytes], dict[str, str]]:
-    if not RECORDINGS.exists():
-        raise SystemExit(f"{RECORDINGS} is missing; record it with --record (needs Node)")
-    stored = orjson.loads(RECORDINGS.read_bytes())
+def load_recording(name: str) -> tuple[dict[str, bytes], dict[str, str], Supergraph]:
+    """The recorded answers by fetch key, response digests by case, and the supergraph."""
+    path = RECORDINGS / f"{name}.json"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing; record it with --record (needs Node)")
+    stored = orjson.loads(path.read_bytes())
     answers = {key: orjson.dumps(value) for key, value in stored["fetches"].items()}
-    return answers, stored["responses"]
+    sdl = stored.get("supergraph")
+    supergraph = load_supergraph(sdl) if sdl else synthetic_supergraph()
+    return answers, stored["responses"], supergraph
 
 
 def measure(case: Case, rounds: int, requests: int, profile: int) -> None:
-    answers, digests = load_recording()
-    bench = Bench(synthetic_supergraph(), ReplayTransport(answers))
+    answers, digests, supergraph = load_recording(case.recording)
+    bench = Bench(supergraph, ReplayTransport(answers))
     loop = asyncio.new_event_loop()
     body = loop.run_until_complete(_run(bench, case, 3))  # plan, compile shapes, warm up
     digest = hashlib.sha256(body).hexdigest()
@@ -199,55 +206,88 @@ def measure(case: Case, rounds: int, requests: int, profile: int) -> None:
         )
 
 
-def record() -> None:
-    """Run every case once against the Node subgraphs and store their answers."""
-    from bench.workloads import ensure_node, synthetic_subgraphs
+class Recorder(Transport):
+    """The real transport, keeping a copy of every answer by fetch key."""
+
+    fetches: dict[str, Any]
+
+    async def fetch(
+        self,
+        graph: str,
+        body: bytes,
+        *,
+        kind: str = "query",
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        parsed = await super().fetch(graph, body, kind=kind, headers=headers)
+        # A copy: the executor merges into the parsed answer it gets.
+        self.fetches[_fetch_key(graph, body)] = orjson.loads(orjson.dumps(parsed))
+        return parsed
+
+
+async def _record(
+    name: str,
+    supergraph: Supergraph,
+    client: SubgraphClient,
+    urls: Mapping[str, str],
+    sdl: str | None = None,
+) -> None:
+    """Run the cases of recording ``name`` once through ``client`` and store the answers."""
     from gateway.settings import Settings
-    from gateway.transport import build_client
 
-    if not ensure_node():
-        raise SystemExit("recording needs node")
-    fetches: dict[str, Any] = {}
+    settings = Settings(dedup_enabled=False)
+    transport = Recorder(client=client, urls=urls, settings=settings)
+    transport.fetches = {}
+    bench = Bench(supergraph, transport)
     responses: dict[str, str] = {}
+    for case in CASES:
+        if case.recording == name:
+            body = await bench.respond(case)
+            if b'"errors"' in body:
+                raise SystemExit(f"{case.name}: errors in the recorded response")
+            responses[case.name] = hashlib.sha256(body).hexdigest()
+    stored: dict[str, Any] = {
+        "fetches": dict(sorted(transport.fetches.items())),
+        "responses": responses,
+    }
+    if sdl is not None:
+        stored["supergraph"] = sdl
+    path = RECORDINGS / f"{name}.json"
+    RECORDINGS.mkdir(exist_ok=True)
+    # Answers keep their key order: passthrough plans copy it to the client.
+    path.write_bytes(orjson.dumps(stored, option=orjson.OPT_INDENT_2))
+    print(f"recorded {len(transport.fetches)} fetches into {path}")
 
-    class Recorder(Transport):
-        async def fetch(
-            self,
-            graph: str,
-            body: bytes,
-            *,
-            kind: str = "query",
-            headers: Mapping[str, str] | None = None,
-        ) -> dict[str, Any]:
-            parsed = await super().fetch(graph, body, kind=kind, headers=headers)
-            # A copy: the executor merges into the parsed answer it gets.
-            fetches[_fetch_key(graph, body)] = orjson.loads(orjson.dumps(parsed))
-            return parsed
 
-    async def run_all(urls: dict[str, str]) -> None:
-        settings = Settings(dedup_enabled=False)
-        client = build_client(settings)
+def record() -> None:
+    """Record the synthetic cases from the Node subgraphs, the abstract one in-process."""
+    from bench import abstract
+    from bench.workloads import ensure_node, synthetic_subgraphs
+    from gateway.transport import HttpxClient, build_client
+
+    async def synthetic(urls: dict[str, str]) -> None:
+        from gateway.settings import Settings
+
+        client = build_client(Settings())
         try:
-            transport = Recorder(client=client, urls=urls, settings=settings)
-            bench = Bench(synthetic_supergraph(urls), transport)
-            for case in CASES:
-                body = await bench.respond(case)
-                if b'"errors"' in body:
-                    raise SystemExit(f"{case.name}: errors in the recorded response")
-                responses[case.name] = hashlib.sha256(body).hexdigest()
+            await _record("synthetic", synthetic_supergraph(urls), client, urls)
         finally:
             await client.aclose()
 
-    with tempfile.TemporaryDirectory() as logs, synthetic_subgraphs(Path(logs)) as (urls, _, _):
-        asyncio.run(run_all(urls))
-    RECORDINGS.parent.mkdir(exist_ok=True)
-    RECORDINGS.write_bytes(
-        orjson.dumps(
-            {"fetches": dict(sorted(fetches.items())), "responses": responses},
-            option=orjson.OPT_INDENT_2,  # answers keep their key order: passthrough copies it
-        )
-    )
-    print(f"recorded {len(fetches)} fetches into {RECORDINGS}")
+    async def in_process() -> None:
+        sdl = abstract.supergraph_sdl()
+        served = abstract.subgraphs()
+        urls = {name: f"http://{name}/graphql" for name in served}
+        mounts = {f"http://{name}": httpx.ASGITransport(app) for name, app in served.items()}
+        async with httpx.AsyncClient(mounts=mounts) as http:
+            await _record("abstract", load_supergraph(sdl), HttpxClient(http), urls, sdl)
+
+    if ensure_node():
+        with tempfile.TemporaryDirectory() as logs, synthetic_subgraphs(Path(logs)) as found:
+            asyncio.run(synthetic(found[0]))
+    else:
+        print("node is missing: the synthetic recording is left as it is")
+    asyncio.run(in_process())
 
 
 def main(argv: list[str] | None = None) -> None:
