@@ -320,3 +320,41 @@ async def test_a_stopped_interface_object_subgraph_under_non_null_fields() -> No
             }
         ],
     }
+
+
+async def test_a_reference_the_concrete_type_subgraph_does_not_know() -> None:
+    # Kennel 4 holds "x9", an id animals has no record of: fields shelter or vet answer for
+    # the interface object still come back; its concrete type and name cannot.
+    subgraphs = zoo_subgraphs(kennels=[(3, "c1"), (4, "x9")])
+    async with running_gateway(zoo_supergraph(), subgraphs) as gw:
+        plain = await gw.query("{ kennels { number occupant { id vaccinated } } }")
+        typed = await gw.query("{ kennels { occupant { __typename id } } }")
+        named = await gw.query("{ kennels { occupant { id name } } }")
+    assert plain == {
+        "data": {
+            "kennels": [
+                {"number": 3, "occupant": {"id": "c1", "vaccinated": False}},
+                {"number": 4, "occupant": {"id": "x9", "vaccinated": None}},
+            ]
+        }
+    }
+    assert typed == {
+        "data": {"kennels": [{"occupant": {"__typename": "Cat", "id": "c1"}}, {"occupant": None}]},
+        "errors": [
+            {
+                "message": "Could not determine the runtime type of Kennel.occupant.",
+                "path": ["kennels", 1, "occupant"],
+                "extensions": {"code": "SUBREQUEST_MALFORMED_RESPONSE"},
+            }
+        ],
+    }
+    assert named == {
+        "data": {"kennels": [{"occupant": {"id": "c1", "name": "Tom"}}, {"occupant": None}]},
+        "errors": [
+            {
+                "message": "Cannot return null for non-nullable field Animal.name.",
+                "path": ["kennels", 1, "occupant", "name"],
+                "extensions": {"code": "SUBREQUEST_MALFORMED_RESPONSE"},
+            }
+        ],
+    }

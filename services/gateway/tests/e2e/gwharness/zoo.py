@@ -143,10 +143,11 @@ def care() -> Subgraph:
     )
 
 
-def shelter() -> Subgraph:
+def shelter(kennel_list: list[tuple[int, str | None]]) -> Subgraph:
     def kennels(_p: object) -> list[dict[str, Any]]:
         return [
-            {"number": n, "occupant": None if a is None else _animal_object(a)} for n, a in KENNELS
+            {"number": n, "occupant": None if a is None else _animal_object(a)}
+            for n, a in kennel_list
         ]
 
     return Subgraph(
@@ -164,8 +165,9 @@ def shelter() -> Subgraph:
     )
 
 
-def zoo_subgraphs() -> list[Subgraph]:
-    return [animals(), breeds(), vet(), care(), shelter()]
+def zoo_subgraphs(kennels: list[tuple[int, str | None]] = KENNELS) -> list[Subgraph]:
+    """The zoo's subgraphs; ``kennels`` replaces shelter's (number, occupant id) list."""
+    return [animals(), breeds(), vet(), care(), shelter(kennels)]
 
 
 @cache
