@@ -129,13 +129,14 @@ class SupergraphSource(ABC):
         self.last_hash: str | None = None  # inputs tried last, whether they loaded or not
 
     @abstractmethod
-    async def _read(self) -> tuple[str, Callable[[], Loaded]]:
+    async def read(self) -> tuple[str, Callable[[], Loaded]]:
         """The inputs' hash, and how to build from them (composing, loading: the expensive
-        part, run in a worker thread and only when the hash is new)."""
+        part, which ``load``/``poll`` run in a worker thread, the latter only for a new
+        hash). Neither is remembered: ``last_hash`` is ``load``'s and ``poll``'s."""
 
     async def load(self) -> Loaded:
         """Read the inputs and build a supergraph from them, whatever was seen before."""
-        inputs_hash, build = await self._read()
+        inputs_hash, build = await self.read()
         self.last_hash = inputs_hash
         return await asyncio.to_thread(build)
 
@@ -144,7 +145,7 @@ class SupergraphSource(ABC):
 
         Inputs that failed to build are not retried until they change again.
         """
-        inputs_hash, build = await self._read()
+        inputs_hash, build = await self.read()
         if inputs_hash == self.last_hash:
             return None
         self.last_hash = inputs_hash
@@ -159,7 +160,7 @@ class FileSource(SupergraphSource):
         self.path = path
         self.description = f"file {path}"
 
-    async def _read(self) -> tuple[str, Callable[[], Loaded]]:
+    async def read(self) -> tuple[str, Callable[[], Loaded]]:
         try:
             text = await asyncio.to_thread(self.path.read_text, encoding="utf-8")
         except OSError as err:
@@ -224,7 +225,7 @@ class ComposedSource(SupergraphSource):
         except ConfigError as err:
             raise SourceError("SOURCE_UNREADABLE", str(err)) from err
 
-    async def _read(self) -> tuple[str, Callable[[], Loaded]]:
+    async def read(self) -> tuple[str, Callable[[], Loaded]]:
         specs = await asyncio.to_thread(self._specs)
         if self.client is not None:
             sdls = await self._fetch_all(specs, self.client)

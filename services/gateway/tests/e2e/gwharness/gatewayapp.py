@@ -28,6 +28,7 @@ __all__ = ["SOURCES", "GatewayClient", "SourceKind", "running_gateway", "supergr
 SourceKind = Literal["given", "composed"]
 SOURCES: tuple[SourceKind, ...] = ("given", "composed")
 _current: list[SourceKind] = ["given"]
+_COMPOSED: dict[str, Supergraph] = {}  # by the hash of the subgraphs' names, URLs and SDLs
 
 
 @contextmanager
@@ -47,8 +48,10 @@ async def _compose(
     missing = [g.name for g in given.graphs if g.name not in subgraphs]
     assert not missing, f"no in-process subgraph to compose from for {missing}"
     urls = [(g.name, subgraphs[g.name].url) for g in given.graphs]
-    loaded = await ComposedSource.from_urls(urls, client=client).load()
-    return loaded.supergraph
+    inputs_hash, build = await ComposedSource.from_urls(urls, client=client).read()
+    if inputs_hash not in _COMPOSED:  # the same SDLs compose to the same supergraph
+        _COMPOSED[inputs_hash] = build().supergraph
+    return _COMPOSED[inputs_hash]
 
 
 class GatewayClient:
