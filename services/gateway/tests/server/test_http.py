@@ -353,3 +353,14 @@ async def test_before_startup_readiness_and_graphql_answer_503() -> None:
     assert graphql.status_code == 503
     assert graphql.json()["errors"][0]["extensions"] == {"code": "UNAVAILABLE"}
     assert health.status_code == 200
+
+
+async def test_every_other_method_gets_the_graphql_405_with_a_code(gw: GatewayClient) -> None:
+    # /graphql is answered before FastAPI's router, so no method falls through to its own 405.
+    for method in ("OPTIONS", "PATCH", "DELETE"):
+        response = await gw.http.request(method, "/graphql")
+        assert response.status_code == 405, method
+        assert response.headers["allow"] == "GET, POST"
+        assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+    head = await gw.http.head("/graphql")
+    assert (head.status_code, head.headers["allow"]) == (405, "GET, POST")
