@@ -181,6 +181,7 @@ def test_a_type_condition_whose_fields_exist_on_the_interface_object_still_jumps
                   reviewCount
                   id_0: id
                   __typename
+                  id
                 }
               }
             },
@@ -742,3 +743,17 @@ def test_one_response_key_for_two_requiring_fields() -> None:
         if f.requires is not None
     }
     assert typed == {("Book",): "{ r: blurb } } }", ("Movie",): "{ r: teaser } } }"}
+
+
+def test_a_requirement_never_reads_a_key_a_type_condition_gives_to_another_field() -> None:
+    """The client's a: title is under ... on Book only, and Movies use a for __typename:
+    blurb's title requirement is collected under its own key for every item."""
+    query = "{ media { ... on Book { a: title } ... on Movie { a: __typename } blurb } }"
+    fetches = list(iter_fetches(plan(MEDIA, query)))  # plan() validates every fetch
+    [reviews] = [f for f in fetches if f.service == "reviews"]
+    assert reviews.requires is not None
+    sources = {
+        (field.key, field.source) for frag in reviews.requires.fragments for field in frag.fields
+    }
+    assert ("title", "title") in sources
+    assert not [s for s in sources if s[1] == "a"]

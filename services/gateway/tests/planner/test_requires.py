@@ -355,3 +355,17 @@ def test_a_requirement_is_collected_where_the_entity_is_first_reached() -> None:
         """
     ).strip()
     assert plan_text(BRIDGE, "{ shipments { eta } }") == expected
+
+
+def test_a_requirement_never_takes_a_key_the_client_uses_later_at_that_path() -> None:
+    """Two items selections (by their conditions): the second asks price (USD), so the
+    EUR requirement is aliased in both branches, never merged into the client's price."""
+    query = (
+        "query ($v: Boolean!, $w: Boolean!) { items @skip(if: $w) { b: price insurance } "
+        "items @include(if: $v) { insurance price } }"
+    )
+    pricing = [f.operation for f in iter_fetches(plan(SHOP, query)) if "EUR" in f.operation]
+    assert len(pricing) == 2
+    for op in pricing:
+        assert '_qp0_price: price(currency: "EUR")' in op
+    assert " price _qp0_price" in pricing[1]  # the client's own price, unaliased

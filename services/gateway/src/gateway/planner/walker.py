@@ -109,15 +109,31 @@ class Walker:
         self.erased: dict[tuple[int, tuple[str, ...]], set[str]] = {}
 
     # --- response keys and planner aliases (§4.7, H7) --------------------------------
-    def register_client(self, path: tuple[str, ...], selections: tuple[Selection, ...]) -> None:
+    def register_client(
+        self, path: tuple[str, ...], selections: tuple[Selection, ...], *, reusable: bool = True
+    ) -> None:
+        """Record every client key of the operation, by response path, before any planning.
+
+        An internal field then never takes a key the client uses further on (a second
+        ``items @include(...)`` asking ``price`` after a requirement took ``price`` for
+        ``price(currency: "EUR")`` got the requirement's value). It may reuse a client key
+        for the same field only where that field is there for every object at the path: not
+        under a type condition, where a sibling condition may give the key to another field.
+        """
         keys = self.keys_at.setdefault(path, {})
         for s in selections:
             if isinstance(s, Field):
                 sig = s.name + s.args_text
                 keys.setdefault(s.response_key, sig)
-                self.alias_of.setdefault((path, sig), s.response_key)
+                if reusable:
+                    self.alias_of.setdefault((path, sig), s.response_key)
+                if s.selections:
+                    info = self.sg.field(s.parent_type, s.name)
+                    depth = info.type_text.count("[") if info is not None else 0
+                    self.register_client((*path, s.response_key, *("@",) * depth), s.selections)
             else:
-                self.register_client(path, s.selections)
+                every_object = reusable and s.type_condition is None
+                self.register_client(path, s.selections, reusable=every_object)
 
     def internal_key(self, path: tuple[str, ...], name: str, args_text: str) -> str:
         sig = name + args_text
@@ -201,8 +217,6 @@ class Walker:
         *,
         typename_asked: bool = False,
     ) -> None:
-        if not internal:
-            self.register_client(ctx.path, selections)
         node = ctx.node
         abstract = self.is_abstract(node)
         if abstract and not typename_asked:
