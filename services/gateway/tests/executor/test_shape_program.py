@@ -9,6 +9,7 @@ value nulled, removed, replaced by a wrong type, an unknown enum value or type n
 from __future__ import annotations
 
 import copy
+import traceback
 from collections.abc import Iterator
 from typing import Any
 
@@ -187,3 +188,19 @@ def test_an_interface_object_answer_without_a_concrete_type_takes_the_interprete
         ("Could not determine the runtime type of Query.nodes.", ("nodes", 0)),
     ]
     assert shaped == b"null"
+
+
+def test_slow_paths_do_not_pile_up_tracebacks() -> None:
+    # A reused exception object would grow its traceback on every raise and keep the
+    # frames of earlier requests (and their data) alive.
+    root = _root(ASSIGNMENTS[0])
+    program = shape_program(root)
+    depths = []
+    for _ in range(3):
+        broken = copy.deepcopy(DATA)
+        broken["nodes"][1]["minutes"] = None  # non-null, inside a list inside a dispatch
+        with pytest.raises(SlowPath) as caught:
+            program(broken)
+        depths.append(len(traceback.extract_tb(caught.value.__traceback__)))
+    assert depths[0] > 1
+    assert depths == [depths[0]] * 3

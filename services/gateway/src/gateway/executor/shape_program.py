@@ -40,7 +40,9 @@ class SlowPath(Exception):
     """The data needs the interpreter: a null, a wrong type or an unknown type name."""
 
 
-_SLOW: Final = SlowPath()
+# Raised as a class, so each raise makes a new instance: one shared instance would chain
+# every traceback onto it and keep the frames (with earlier requests' data) alive.
+_SLOW: Final = SlowPath
 
 
 def _slow(_value: Any) -> Any:
