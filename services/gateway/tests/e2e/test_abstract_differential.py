@@ -19,6 +19,7 @@ from gwharness.abstract_oracle import (
     install_gallery_resolvers,
     install_zoo_resolvers,
 )
+from gwharness.conditions import with_conditions
 from gwharness.feed import feed_subgraphs, feed_supergraph
 from gwharness.gallery import gallery_subgraphs, gallery_supergraph
 from gwharness.gatewayapp import GatewayClient, running_gateway
@@ -42,6 +43,23 @@ FEED_QUERIES = generate_queries(FEED_ORACLE, count=40, seed=612, args=FEED_ARGS)
 GALLERY_ORACLE = load_supergraph(gallery_supergraph()).api_schema
 install_gallery_resolvers(GALLERY_ORACLE)
 GALLERY_QUERIES = generate_queries(GALLERY_ORACLE, count=20, seed=613, args={})
+
+# The same kind of queries with @include/@skip on variables, over the three domains.
+CONDITIONED = [
+    *(
+        ("zoo", q, v)
+        for q, v in with_conditions(generate_queries(ZOO_ORACLE, 15, 621, ZOO_ARGS), 1)
+    ),
+    *(
+        ("feed", q, v)
+        for q, v in with_conditions(generate_queries(FEED_ORACLE, 15, 622, FEED_ARGS), 2)
+    ),
+    *(
+        ("gallery", q, v)
+        for q, v in with_conditions(generate_queries(GALLERY_ORACLE, 15, 623, {}), 3)
+    ),
+]
+ORACLES = {"zoo": ZOO_ORACLE, "feed": FEED_ORACLE, "gallery": GALLERY_ORACLE}
 
 
 COMPOSITION_SCENARIOS = Path(__file__).parents[1] / "composition" / "differential"
@@ -116,9 +134,15 @@ def errors_agree(got: dict[str, Any], expected: ExecutionResult) -> bool:
     return got_paths == oracle_paths
 
 
-async def _same_as_oracle(gw: GatewayClient, oracle: GraphQLSchema, query: str) -> None:
-    expected = await graphql(oracle, query)
-    got = (await gw.post(query)).json()
+async def _same_as_oracle(
+    gw: GatewayClient,
+    oracle: GraphQLSchema,
+    query: str,
+    variables: dict[str, bool] | None = None,
+) -> None:
+    expected = await graphql(oracle, query, variable_values=variables)
+    assert expected.data is not None or expected.errors, query
+    got = (await gw.post(query, variables)).json()
     assert orjson.dumps(got.get("data")) == orjson.dumps(expected.data), query
     assert errors_agree(got, expected), (query, got.get("errors"), expected.errors)
 
@@ -138,3 +162,17 @@ async def test_the_feed_answers_like_the_monolith(feed_gw: GatewayClient, query:
 )
 async def test_the_gallery_answers_like_the_monolith(gallery_gw: GatewayClient, query: str) -> None:
     await _same_as_oracle(gallery_gw, GALLERY_ORACLE, query)
+
+
+@pytest.mark.parametrize(
+    "case", CONDITIONED, ids=[f"{d}{n}" for n, (d, _q, _v) in enumerate(CONDITIONED)]
+)
+async def test_conditions_on_variables_answer_like_the_monolith(
+    zoo_gw: GatewayClient,
+    feed_gw: GatewayClient,
+    gallery_gw: GatewayClient,
+    case: tuple[str, str, dict[str, bool]],
+) -> None:
+    domain, query, variables = case
+    gw = {"zoo": zoo_gw, "feed": feed_gw, "gallery": gallery_gw}[domain]
+    await _same_as_oracle(gw, ORACLES[domain], query, variables)
