@@ -371,3 +371,30 @@ def test_a_type_condition_is_never_sent_to_a_graph_without_that_type() -> None:
     assert [op for graph, op in stocked if graph == "shop" and "Stocked" in op] == []
     assert [op for graph, op in product if graph == "stock" and "Product" in op] == []
     assert [op for graph, op in product if graph == "stock" and "Node" in op] == []
+
+
+# Article is posts' only: media's playlist can never return one.
+PLAYLIST = composed(
+    media="""
+    type Query { playlist: [Item!]! }
+    interface Content { id: ID! }
+    union Item = Podcast
+    type Podcast implements Content @key(fields: "id") { id: ID! }
+    """,
+    posts="""
+    type Query { posts: [Article!]! }
+    interface Content { id: ID! }
+    union Item = Article
+    type Article implements Content @key(fields: "id") { id: ID! title: String }
+    """,
+)
+
+
+def test_a_conditioned_fragment_emptied_by_unknown_members_declares_no_variable() -> None:
+    """Nothing under ... on Content @include(if: $v) survives in media: no $v either."""
+    query = (
+        "query ($v: Boolean!) { playlist { ... on Content @include(if: $v) "
+        "{ ... on Article { title } } ... on Podcast { id } } }"
+    )
+    operations = fetch_operations(PLAYLIST, query)  # validated: no unused variable
+    assert operations == [("media", "query { playlist { __typename ... on Podcast { id } } }")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from graphql import print_ast
+from graphql import VariableNode, Visitor, parse, print_ast, visit
 
 from gateway.operation.tree import NormalizedOperation
 from gateway.plan.nodes import Fetch
@@ -35,6 +35,22 @@ def _aliases(sel: SelSet, path: tuple[str, ...], out: list[tuple[tuple[str, ...]
                 _aliases(item.sub, (*path, item.key), out)
 
 
+class _Variables(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_variable(self, node: VariableNode, *_args: object) -> None:
+        self.names.add(node.name.value)
+
+
+def _variables_in(selection_text: str) -> set[str]:
+    """Names of the variables an operation body refers to."""
+    found = _Variables()
+    visit(parse(selection_text, no_location=True), found)
+    return found.names
+
+
 def make_fetch(step: Step, op: NormalizedOperation) -> Fetch:
     """The Fetch of a finished step."""
     body = step.selection.print()
@@ -44,7 +60,10 @@ def make_fetch(step: Step, op: NormalizedOperation) -> Fetch:
     else:
         kind = "mutation" if step.mutation_index is not None else "query"
         text = body
-    used = step.variables
+    # What the printed selection uses, not what was tracked while planning: fragments
+    # emptied and pruned afterwards would leave their directive's variable declared and
+    # unused, and a subgraph refuses the whole operation for it (NoUnusedVariables).
+    used = step.variables & _variables_in(text)
     defs = [print_ast(d) for d in op.variable_definitions if d.variable.name.value in used]
     if step.kind == "entity":
         defs.insert(0, "$representations: [_Any!]!")
