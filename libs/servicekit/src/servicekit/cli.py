@@ -16,7 +16,12 @@ from servicekit.migrations import upgrade
 from servicekit.outbox_admin import add_outbox_commands, outbox_command
 from servicekit.settings import ConfigurationError, DatabaseSettings, ServiceSettings
 
-__all__ = ["service_main"]
+__all__ = ["SERVER_KEEP_ALIVE_S", "service_main"]
+
+# Idle keep-alive connections are closed by the client side first (the gateway after
+# GATEWAY_KEEPALIVE_EXPIRY_S = 30 s, load balancers after 60 s): a server that closes an
+# idle connection first races the client's next request on it, which then fails.
+SERVER_KEEP_ALIVE_S = 75
 
 
 def service_main(
@@ -55,6 +60,7 @@ def service_main(
                 log_config=None,
                 access_log=False,
                 timeout_graceful_shutdown=20,
+                timeout_keep_alive=SERVER_KEEP_ALIVE_S,
                 loop="auto",
             )
         elif args.command == "migrate":

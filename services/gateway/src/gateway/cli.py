@@ -30,6 +30,7 @@ from gateway.composition.config import parse_subgraph_arg
 from gateway.server import create_app
 from gateway.settings import Settings
 from gateway.sources import SourceError, SupergraphSource, choose_source, load_at_start
+from servicekit.cli import SERVER_KEEP_ALIVE_S
 from servicekit.logs import configure_logging
 from servicekit.settings import ConfigurationError
 
@@ -133,6 +134,7 @@ def _serve(args: argparse.Namespace) -> int:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=20,
+        timeout_keep_alive=SERVER_KEEP_ALIVE_S,
     )
     return 0
 

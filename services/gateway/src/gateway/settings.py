@@ -65,6 +65,8 @@ class Settings(ServiceSettings, EdgeSettings):
     max_connections: int = Field(default=100, ge=1)
     # Below the concurrency, connections are closed and reopened on almost every fetch.
     max_keepalive_connections: int = Field(default=100, ge=0)
+    # Must stay below the subgraphs' idle keep-alive (ours: servicekit.cli.SERVER_KEEP_ALIVE_S),
+    # so the gateway, not the server, closes an idle connection.
     keepalive_expiry_s: float = Field(default=30.0, ge=0)
     dedup_enabled: bool = True
 

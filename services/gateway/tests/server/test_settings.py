@@ -42,3 +42,11 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
         "products": "http://products/graphql",
         "reviews": "http://reviews.internal/graphql",
     }
+
+
+def test_idle_subgraph_connections_are_dropped_by_the_gateway_before_the_server_drops_them() -> (
+    None
+):
+    from servicekit.cli import SERVER_KEEP_ALIVE_S
+
+    assert Settings().keepalive_expiry_s < SERVER_KEEP_ALIVE_S
