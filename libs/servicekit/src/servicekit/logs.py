@@ -20,9 +20,11 @@ request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
 
-# Attributes every LogRecord has; anything else was passed through `extra=`.
+# Attributes every LogRecord has; anything else was passed through `extra=`. uvicorn adds
+# `color_message` (the message again, with terminal escapes) to some lines: never a field.
 _STANDARD_ATTRS = frozenset(
-    logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys() | {"message", "asctime"}
+    logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys()
+    | {"message", "asctime", "color_message"}
 )
 
 

@@ -1,0 +1,38 @@
+"""Log lines: JSON with the request id and the caller's extra fields, nothing else."""
+
+from __future__ import annotations
+
+import logging
+
+import orjson
+
+from servicekit.logs import ConsoleFormatter, JsonFormatter, request_id_var
+
+
+def _record(message: str, **extra: object) -> logging.LogRecord:
+    record = logging.LogRecord("svc", logging.INFO, __file__, 1, message, (), None)
+    record.__dict__.update(extra)
+    return record
+
+
+def test_a_json_line_carries_the_request_id_and_the_extra_fields() -> None:
+    token = request_id_var.set("req-1")
+    try:
+        line = JsonFormatter().format(_record("request", status=200, duration_ms=1.5))
+    finally:
+        request_id_var.reset(token)
+    payload = orjson.loads(line)
+    assert {k: v for k, v in payload.items() if k != "ts"} == {
+        "level": "info",
+        "logger": "svc",
+        "msg": "request",
+        "request_id": "req-1",
+        "status": 200,
+        "duration_ms": 1.5,
+    }
+
+
+def test_uvicorns_colored_copy_of_the_message_is_not_a_field() -> None:
+    record = _record("Uvicorn running on http://127.0.0.1:5000", color_message="\x1b[1m%s\x1b[0m")
+    assert "color_message" not in orjson.loads(JsonFormatter().format(record))
+    assert "color_message" not in ConsoleFormatter().format(record)
