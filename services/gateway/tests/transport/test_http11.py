@@ -354,3 +354,35 @@ async def test_https_urls_use_tls_and_verify_the_certificate(tmp_path: Path) -> 
                 await default.post(url, b"{}")
         finally:
             await default.aclose()
+
+
+async def test_a_released_connection_goes_to_the_longest_waiter_not_back_to_its_sender(
+    server: Server,
+) -> None:
+    # A request with sequential fetches must not keep the only connection while another
+    # waits: the waiter is served between them (no starvation under load).
+    gate = asyncio.Event()
+
+    async def first_held(request: Request) -> bytes:
+        if request.body == b'"a1"':
+            await gate.wait()
+        return ok()
+
+    server.respond = first_held
+    client = Http11Client(max_connections=1)
+
+    async def sequential() -> None:
+        for body in (b'"a1"', b'"a2"', b'"a3"'):
+            await client.post(server.url, body)
+
+    try:
+        a = asyncio.create_task(sequential())
+        await server.received(1)
+        b = asyncio.create_task(client.post(server.url, b'"b"'))
+        await asyncio.sleep(0)  # b is queued behind the busy connection
+        gate.set()
+        await asyncio.gather(a, b)
+        assert [r.body for r in server.requests] == [b'"a1"', b'"b"', b'"a2"', b'"a3"']
+        assert server.connections == 1
+    finally:
+        await client.aclose()

@@ -161,59 +161,81 @@ def _decode(body: bytes, headers: list[tuple[str, str]]) -> bytes:
 
 
 class _Pool:
-    """Connections to one origin: a LIFO stack of idle ones, at most ``limit`` in all."""
+    """Connections to one origin: a LIFO stack of idle ones, at most ``max_connections`` open.
+
+    Fair under load: a released connection (or the slot of a closed one) goes straight to the
+    longest waiter, so a task that sends fetch after fetch cannot take it back first.
+    """
 
     def __init__(self, origin: _Origin, client: Http11Client) -> None:
         self.origin = origin
         self._client = client
         self._idle: list[_Connection] = []
-        self._open = 0  # idle + busy + connecting
-        self._waiters: deque[asyncio.Future[None]] = deque()
+        self._open = 0  # idle + busy + connecting + handed to a waiter
+        # A waiter gets a connection, or None: a free slot to connect with.
+        self._waiters: deque[asyncio.Future[_Connection | None]] = deque()
 
     async def acquire(self) -> _Connection:
-        while True:
-            while self._idle:
-                conn = self._idle.pop()
-                if not conn.closed and not self._client.expired(conn):
-                    return conn
-                self._drop(conn)
-            if self._open < self._client.max_connections:
-                self._open += 1
-                try:
-                    return await self._client.connect(self.origin)
-                except BaseException:
-                    self._open -= 1
-                    self._wake()
-                    raise
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                await waiter
-            except BaseException:
-                if waiter.done() and not waiter.cancelled():
-                    self._wake()  # woken, but leaving: pass the turn on
-                elif waiter in self._waiters:
+        while self._idle:
+            conn = self._idle.pop()
+            if not conn.closed and not self._client.expired(conn):
+                return conn
+            conn.close()
+            self._open -= 1
+        if self._open < self._client.max_connections:
+            self._open += 1
+            return await self._connect()
+        waiter: asyncio.Future[_Connection | None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            handed = await waiter
+        except BaseException:
+            if waiter.cancelled():
+                if waiter in self._waiters:
                     self._waiters.remove(waiter)
-                raise
+            elif (given := waiter.result()) is not None:  # handed over, but we are leaving
+                self.release(given, reusable=True)
+            else:
+                self._free_slot()
+            raise
+        return handed if handed is not None else await self._connect()
+
+    async def _connect(self) -> _Connection:
+        """Opens a connection in a slot already counted in ``_open``."""
+        try:
+            return await self._client.connect(self.origin)
+        except BaseException:
+            self._free_slot()
+            raise
 
     def release(self, conn: _Connection, *, reusable: bool) -> None:
-        if reusable and not conn.closed and len(self._idle) < self._client.max_idle:
+        if not reusable or conn.closed:
+            conn.close()
+            self._free_slot()
+            return
+        waiter = self._next_waiter()
+        if waiter is not None:
+            waiter.set_result(conn)
+        elif len(self._idle) < self._client.max_idle:
             conn.idle_since = time.monotonic()
             self._idle.append(conn)
         else:
-            self._drop(conn)
-        self._wake()
+            conn.close()
+            self._open -= 1
 
-    def _drop(self, conn: _Connection) -> None:
-        conn.close()
-        self._open -= 1
+    def _free_slot(self) -> None:
+        waiter = self._next_waiter()
+        if waiter is not None:
+            waiter.set_result(None)  # the slot passes to the waiter, which connects
+        else:
+            self._open -= 1
 
-    def _wake(self) -> None:
+    def _next_waiter(self) -> asyncio.Future[_Connection | None] | None:
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
-                waiter.set_result(None)
-                return
+                return waiter
+        return None
 
     def close(self) -> None:
         for conn in self._idle:
