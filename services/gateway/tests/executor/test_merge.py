@@ -194,9 +194,13 @@ def _reference(requires: ReqShape, entities: list[dict[str, Any]]) -> tuple[byte
 
 def test_the_column_path_of_simple_keys_agrees_with_the_reference_projection() -> None:
     # Every entity complete and of a wanted type: the keys are read column by column.
-    unique = [{"__typename": ("Product", "Book")[i % 2], "upc": str(i), "sku": i} for i in range(9)]
-    repeated = [{"__typename": "Product", "upc": str(i % 3), "sku": 1, "x": i} for i in range(9)]
-    shared = {"__typename": "Book", "upc": "s", "sku": 2}
+    unique: list[dict[str, Any]] = [
+        {"__typename": ("Product", "Book")[i % 2], "upc": str(i), "sku": i} for i in range(9)
+    ]
+    repeated: list[dict[str, Any]] = [
+        {"__typename": "Product", "upc": str(i % 3), "sku": 1, "x": i} for i in range(9)
+    ]
+    shared: dict[str, Any] = {"__typename": "Book", "upc": "s", "sku": 2}
     for rows in (unique, repeated, [shared, *unique[:3], shared], []):
         data = {"top": [{"p": row} for row in rows]}
         got = collect(data, ("top", "@", "p"), _fetch(SIMPLE_KEY), possible)
