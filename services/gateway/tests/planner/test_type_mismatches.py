@@ -260,3 +260,34 @@ def test_the_field_outside_the_fragment_keeps_the_key() -> None:
     """Only Book items carry the alias; the rename puts it back under code."""
     [fetch] = iter_fetches(plan(SHAPES, "{ items { ... on Book { code } code } }"))
     assert fetch.output_rewrites == (RenameKey(("items", "... on Book", "_qp0_code"), "code"),)
+
+
+def test_a_field_repeated_with_other_directives_is_checked_as_one() -> None:
+    """Both items fields merge in the subgraph: Pen code (String) yields to Book code (String!)."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Fetch(service: "a", variables: [v]) {
+            {
+              items { __typename ... on Book { code } }
+              items @include(if: $v) { __typename ... on Pen { _qp0_code: code } }
+            }
+          },
+        }
+        """
+    ).strip()
+    query = (
+        "query ($v: Boolean!) { items { ... on Book { code } } "
+        "items @include(if: $v) { ... on Pen { code } } }"
+    )
+    assert plan_text(SHAPES, query) == expected
+
+
+def test_the_rename_of_a_repeated_field_applies_under_its_key() -> None:
+    """The RenameKey path names items, which both repeated fields write to."""
+    query = (
+        "query ($v: Boolean!) { items { ... on Book { code } } "
+        "items @include(if: $v) { ... on Pen { code } } }"
+    )
+    [fetch] = iter_fetches(plan(SHAPES, query))
+    assert fetch.output_rewrites == (RenameKey(("items", "... on Pen", "_qp0_code"), "code"),)

@@ -28,15 +28,24 @@ def _flatten(
             out.append((prefix, item))
 
 
-def _resolve(sel: SelSet, path: tuple[str, ...], step: Step) -> None:
-    fields: list[tuple[tuple[str, ...], SelField]] = []
-    _flatten(sel, (), fields)
+def _resolve(groups: list[tuple[SelSet, tuple[str, ...]]], step: Step) -> None:
+    """Alias conflicting keys among selection sets that GraphQL merges into one.
+
+    ``groups`` holds (selection set, response path to it): the sub-selections of every
+    field with one response key (repeated with other directives, or under several
+    fragments) are validated as one set, so they are resolved together.
+    """
+    fields: list[tuple[tuple[str, ...], tuple[str, ...], SelField]] = []
+    for sel, base in groups:
+        flat: list[tuple[tuple[str, ...], SelField]] = []
+        _flatten(sel, (), flat)
+        fields.extend((base, frags, f) for frags, f in flat)
     # Fields outside any type condition cannot be renamed by a filtered RenameKey: their
     # type is the reference, and the ones under fragments give way (stable otherwise).
-    fields.sort(key=lambda item: bool(item[0]))
+    fields.sort(key=lambda item: bool(item[1]))
     seen: dict[str, str] = {}
-    taken = {f.key for _, f in fields}
-    for frags, f in fields:
+    taken = {f.key for _, _, f in fields}
+    for base, frags, f in fields:
         first = seen.setdefault(f.key, f.type_text)
         if first != f.type_text and f.type_text and frags:
             original = f.key
@@ -45,12 +54,15 @@ def _resolve(sel: SelSet, path: tuple[str, ...], step: Step) -> None:
                 n += 1
             f.key = f"_qp{n}_{original}"
             taken.add(f.key)
-            step.output_rewrites.append(RenameKey((*path, *frags, f.key), original))
-    for frags, f in fields:
+            step.output_rewrites.append(RenameKey((*base, *frags, f.key), original))
+    children: dict[str, list[tuple[SelSet, tuple[str, ...]]]] = {}
+    for base, frags, f in fields:
         if f.sub is not None:
-            _resolve(f.sub, (*path, *frags, f.key), step)
+            children.setdefault(f.key, []).append((f.sub, (*base, *frags, f.key)))
+    for subs in children.values():
+        _resolve(subs, step)
 
 
 def resolve_conflicts(step: Step) -> None:
     """Alias conflicting keys in ``step``'s selection and record the renames."""
-    _resolve(step.selection, (), step)
+    _resolve([(step.selection, ())], step)
