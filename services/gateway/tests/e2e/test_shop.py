@@ -209,7 +209,11 @@ async def test_an_entity_error_is_repathed_to_its_position(gw: GatewayClient) ->
         ]
     }
     assert result["errors"] == [
-        {"message": "Ghost is not in the warehouse", "path": ["topProducts", 3, "inStock"]}
+        {
+            "message": "Ghost is not in the warehouse",
+            "path": ["topProducts", 3, "inStock"],
+            "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},  # the subgraph gave none
+        }
     ]
 
 

@@ -235,7 +235,13 @@ async def test_a_non_null_entity_error_nulls_the_nearest_nullable_parent() -> No
     await runner.close()
     assert result.data == {"top": [{"upc": "1", "stock": 4}, None]}
     # Only the subgraph's error: the null it explains adds no second error.
-    assert result.errors == [{"message": "stock service unavailable", "path": ["top", 1]}]
+    assert result.errors == [
+        {
+            "message": "stock service unavailable",
+            "path": ["top", 1],
+            "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
+        }
+    ]
 
 
 async def test_a_malformed_entities_length_is_a_coded_error(runner: HandRunner) -> None:
@@ -528,7 +534,12 @@ async def test_a_root_fetch_without_data_adds_no_non_null_errors(runner: HandRun
     ].fixed_body = b'{"data":null,"errors":[{"message":"down for maintenance"}]}'
     result = await runner.run(runner.plan("{ top { upc } }", root("{top{upc}}")))
     # top is non-null: data is null, and the subgraph's error is the only one.
-    assert result.to_dict() == {"data": None, "errors": [{"message": "down for maintenance"}]}
+    assert result.to_dict() == {
+        "data": None,
+        "errors": [
+            {"message": "down for maintenance", "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"}}
+        ],
+    }
 
 
 async def test_uncoded_subgraph_errors_can_be_masked() -> None:
@@ -548,5 +559,11 @@ async def test_uncoded_subgraph_errors_can_be_masked() -> None:
     await runner.close()
     assert result.to_dict() == {
         "data": {"top": [{"stock": None}]},
-        "errors": [{"message": "Subgraph error", "path": ["top", 0, "stock"]}],
+        "errors": [
+            {
+                "message": "Subgraph error",
+                "path": ["top", 0, "stock"],
+                "extensions": {"code": "DOWNSTREAM_SERVICE_ERROR"},
+            }
+        ],
     }

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
+    "DOWNSTREAM_SERVICE_ERROR",
     "ExecutorError",
     "PathItem",
     "ResponseError",
@@ -23,6 +24,10 @@ __all__ = [
 ]
 
 PathItem = str | int
+
+# The code of a subgraph error that came without one (Apollo Gateway's name for it): every
+# error the gateway answers carries a code, so clients can branch without parsing messages.
+DOWNSTREAM_SERVICE_ERROR = "DOWNSTREAM_SERVICE_ERROR"
 
 
 class ExecutorError(Exception):
@@ -84,6 +89,8 @@ def finish_errors(
         ext: dict[str, Any] = dict(err.extensions)
         if err.code is not None:
             ext["code"] = err.code
+        elif err.service is not None:
+            ext["code"] = DOWNSTREAM_SERVICE_ERROR
         if expose_service and err.service is not None:
             ext["serviceName"] = err.service
         if ext:
