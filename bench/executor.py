@@ -61,7 +61,7 @@ class Case:
 
 
 CASES = (
-    Case("heavy", "heavy.graphql", "synthetic", "4 Node subgraphs, 9 fetches, ~87 KB"),
+    Case("heavy", "heavy.graphql", "synthetic", "4 Node subgraphs, 8 fetches, ~87 KB"),
     Case("single", "single.graphql", "synthetic", "one subgraph, passthrough plan, ~6 KB"),
     Case("abstract", "abstract.graphql", "abstract", "interfaces, a union, 2 fetches, ~40 KB"),
 )

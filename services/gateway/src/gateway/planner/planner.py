@@ -9,8 +9,8 @@ from gateway.plan.nodes import Fetch, QueryPlan
 from gateway.planner.assemble import assemble
 from gateway.planner.conflicts import resolve_conflicts
 from gateway.planner.fetches import make_fetch
+from gateway.planner.merge_steps import merge_entity_steps
 from gateway.planner.paths import Paths
-from gateway.planner.siblings import merge_sibling_steps
 from gateway.planner.walker import Walker
 from gateway.query_graph.build import build_query_graph
 from gateway.query_graph.graph import QueryGraph
@@ -85,7 +85,7 @@ class Planner:
         graph = Walker(self.supergraph, self.query_graph, paths, operation).run()
         graph.remove_empty()
         graph.transitive_reduction()
-        merge_sibling_steps(graph)
+        merge_entity_steps(graph)
         for step in graph.steps:
             resolve_conflicts(step)
         fetches: dict[int, Fetch] = {s.id: make_fetch(s, operation) for s in graph.steps}

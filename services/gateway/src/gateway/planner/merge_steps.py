@@ -1,10 +1,15 @@
-"""Merge sibling entity steps into one fetch (one request instead of two).
+"""Merge entity steps that can share one fetch (one request instead of two; design §4.5.5-6).
 
-Two entity steps to the same subgraph, merged at the same path, under the same conditions
-and after exactly the same parents, run at the same time on the same entities: one
-``_entities`` request with the union of their inputs and selections answers both. The
-typical pair is a plain entity step and a post-``@requires`` step whose required fields
-came from the same parent (``inStock`` and ``shippingEstimate`` of one product list).
+Two entity steps to the same subgraph, merged at the same path, under the same conditions,
+work on the same entities: one ``_entities`` request with the union of their inputs and
+selections answers both. They are merged when that delays nothing:
+
+- siblings: both run after exactly the same parents;
+- a leaf step (no children) whose parents all finish before the other step starts: the
+  other step runs later anyway, and nothing waits for the leaf.
+
+The typical pair is a plain entity step and a post-``@requires`` step (``inStock`` and
+``shippingEstimate`` of one product list: the bench's heavy query goes from 10 to 8 fetches).
 Steps with rewrites, or whose selections or inputs disagree on a key, stay apart.
 """
 
@@ -13,7 +18,7 @@ from __future__ import annotations
 from gateway.planner.selection import SelField, SelFrag, SelSet
 from gateway.planner.steps import Step, StepGraph
 
-__all__ = ["merge_sibling_steps"]
+__all__ = ["merge_entity_steps"]
 
 
 def _selections_merge(into: SelSet, other: SelSet) -> bool:
@@ -65,12 +70,34 @@ def _inputs_merge(a: Step, b: Step) -> bool:
     return True
 
 
+def _ancestors(step: Step) -> set[int]:
+    seen: set[int] = set()
+    todo = list(step.parents)
+    while todo:
+        s = todo.pop()
+        if s.id not in seen:
+            seen.add(s.id)
+            todo.extend(s.parents)
+    return seen
+
+
+def _nothing_waits_longer(a: Step, b: Step) -> bool:
+    """Whether ``a`` can take ``b`` over without delaying ``a`` or anything after ``b``."""
+    if {p.id for p in a.parents} == {p.id for p in b.parents}:
+        return True
+    if b.children:
+        return False
+    before_a = _ancestors(a)
+    return all(p.id in before_a for p in b.parents)
+
+
 def _mergeable(a: Step, b: Step) -> bool:
+    """Whether ``a`` can take ``b`` over (``b``'s parents are then ``a``'s or before them)."""
     return (
         a.kind == b.kind == "entity"
         and (a.graph, a.merge_at, a.conditions, a.mutation_index)
         == (b.graph, b.merge_at, b.conditions, b.mutation_index)
-        and {p.id for p in a.parents} == {p.id for p in b.parents}
+        and _nothing_waits_longer(a, b)
         and not (a.input_rewrites or a.output_rewrites or b.input_rewrites or b.output_rewrites)
         and _inputs_merge(a, b)
         and _selections_merge(a.selection, b.selection)
@@ -78,7 +105,8 @@ def _mergeable(a: Step, b: Step) -> bool:
 
 
 def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
-    """``a`` takes over ``b``'s selection, inputs, variables and dependents."""
+    """``a`` takes over ``b``'s selection, inputs, variables and dependents (``b``'s parents
+    are ``a``'s, or ancestors of ``a``: ``a`` keeps its own)."""
     _merge_selection(a.selection, b.selection)
     for type_name, fields in b.inputs.items():
         mine = a.inputs.setdefault(type_name, {})
@@ -95,14 +123,13 @@ def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
     graph.steps.remove(b)
 
 
-def merge_sibling_steps(graph: StepGraph) -> None:
-    """Merge every pair of mergeable sibling entity steps (the lower id stays)."""
-    merged = True
-    while merged:
-        merged = False
-        for i, a in enumerate(graph.steps):
-            b = next((b for b in graph.steps[i + 1 :] if _mergeable(a, b)), None)
-            if b is not None:
-                _absorb(a, b, graph)
-                merged = True
-                break
+def merge_entity_steps(graph: StepGraph) -> None:
+    """Merge mergeable entity steps until no pair is left."""
+    while True:
+        pair = next(
+            ((a, b) for a in graph.steps for b in graph.steps if a is not b and _mergeable(a, b)),
+            None,
+        )
+        if pair is None:
+            return
+        _absorb(*pair, graph)

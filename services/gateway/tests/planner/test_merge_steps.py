@@ -1,4 +1,4 @@
-"""Sibling entity steps to one subgraph at one path are merged into one fetch."""
+"""Entity steps to one subgraph at one path share one fetch when that delays nothing."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ type Product
   weight: Int @join__field(graph: PRODUCTS) @join__field(graph: INVENTORY, external: true)
   inStock: Boolean @join__field(graph: INVENTORY)
   shippingEstimate: Int @join__field(graph: INVENTORY, requires: "price weight")
+  warehouse: Warehouse @join__field(graph: INVENTORY)
+}
+type Warehouse @join__type(graph: INVENTORY, key: "id") @join__type(graph: REVIEWS, key: "id") {
+  id: ID!
+  rating: Int @join__field(graph: REVIEWS)
 }
 type Review @join__type(graph: REVIEWS, key: "id") {
   id: ID!
@@ -72,8 +77,43 @@ def test_steps_under_different_conditions_stay_apart() -> None:
     assert services == ["products", "inventory", "inventory"]
 
 
-def test_steps_after_different_parents_stay_apart() -> None:
-    """inStock can go as soon as the reviews answer; shippingEstimate waits for products."""
+def test_a_leaf_step_joins_a_later_step_whose_parents_come_after_its_own() -> None:
+    """inStock could go right after reviews, but shippingEstimate waits for products anyway
+    and nothing waits for inStock: one inventory fetch after products answers both."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                reviews {
+                  product { __typename upc }
+                }
+              }
+            },
+            Flatten(path: "reviews.@.product") {
+              Fetch(service: "products") {
+                { ... on Product { __typename upc } } =>
+                { ... on Product { price weight } }
+              },
+            },
+            Flatten(path: "reviews.@.product") {
+              Fetch(service: "inventory") {
+                { ... on Product { __typename upc price weight } } =>
+                { ... on Product { shippingEstimate inStock } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
     query = "{ reviews { product { inStock shippingEstimate } } }"
+    assert plan_text(STORE, query) == expected
+
+
+def test_a_step_others_wait_for_does_not_wait_for_a_later_one() -> None:
+    """The warehouse step has a dependent (rating): joined to the shippingEstimate step it
+    would wait for products, and rating with it."""
+    query = "{ reviews { product { warehouse { rating } shippingEstimate } } }"
     services = [service for service, _ in fetch_operations(STORE, query)]
-    assert sorted(services) == ["inventory", "inventory", "products", "reviews"]
+    assert sorted(services) == ["inventory", "inventory", "products", "reviews", "reviews"]
