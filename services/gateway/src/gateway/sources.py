@@ -28,7 +28,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import orjson
@@ -39,6 +38,7 @@ from gateway.composition.config import (
     SubgraphSpec,
     read_config,
     read_file_sdl,
+    redact_url,
     sdl_from_response,
 )
 from gateway.settings import Settings
@@ -92,16 +92,6 @@ class Loaded:
         """A supergraph loaded by the caller (its SDL stands for its inputs)."""
         sdl_hash = _sha256(supergraph.sdl)
         return cls(supergraph, sdl_hash, sdl_hash, time.time())
-
-
-def redact_url(url: str) -> str:
-    """The URL without user and password (they may be secrets)."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _sha256(*chunks: str) -> str:

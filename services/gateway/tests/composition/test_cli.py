@@ -190,3 +190,15 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["compose"]) == 2
     assert run(["compose", "--help"]) == 0
     assert "--config" in capsys.readouterr().out
+
+
+def test_a_failed_fetch_never_prints_the_urls_credentials(
+    server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_credentials = server.replace("http://", "http://deploy:s3cret-token@") + "/nowhere"
+    assert run(["compose", "--subgraph", f"accounts={with_credentials}"]) == 2
+    err = capsys.readouterr().err
+    assert f"{server}/nowhere" in err  # what failed
+    assert "500" in err  # and how
+    assert "s3cret-token" not in err
+    assert "deploy" not in err

@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import yaml
@@ -39,26 +40,41 @@ __all__ = [
     "parse_subgraph_arg",
     "read_config",
     "read_file_sdl",
+    "redact_url",
     "sdl_from_response",
 ]
 
 SERVICE_SDL_QUERY = "query SubgraphSdl { _service { sdl } }"
 
 
+def redact_url(url: str) -> str:
+    """The URL without user and password (they may be secrets): for messages and logs."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def fetch_sdl(url: str, *, client: httpx.Client | None = None, timeout: float = 10.0) -> str:
     """Ask a subgraph for its SDL through `{ _service { sdl } }`."""
     own = client is None
     http = client or httpx.Client(timeout=timeout)
+    safe = redact_url(url)
     try:
         response = http.post(url, json={"query": SERVICE_SDL_QUERY})
         response.raise_for_status()
         body = response.json()
     except (httpx.HTTPError, ValueError) as exc:
-        raise FetchError(f"could not fetch the SDL from {url}: {exc}") from exc
+        # httpx names the request URL in its messages: never with its credentials.
+        raise FetchError(
+            f"could not fetch the SDL from {safe}: {str(exc).replace(url, safe)}"
+        ) from exc
     finally:
         if own:
             http.close()
-    return sdl_from_response(url, body)
+    return sdl_from_response(safe, body)
 
 
 def sdl_from_response(url: str, body: Any) -> str:
