@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+import pytest
 
 from gateway.executor import apply_rewrites, deep_merge
 from gateway.executor.collect import collect, concrete_paths, static_prefix
@@ -266,3 +267,55 @@ def test_objects_at_is_walked_again_after_a_merge_above_the_path() -> None:
     assert state.objects_at(("top", "@")) is at_top
     state.merged_at(())  # a root fetch: everything is walked again
     assert state.objects_at(("top", "@")) is not at_top
+
+
+def _containers(value: Any) -> list[int]:
+    """ids of every dict and list below ``value`` (itself excluded)."""
+    found: list[int] = []
+    children = value.values() if isinstance(value, dict) else value
+    for child in children:
+        if isinstance(child, dict | list):
+            found.append(id(child))
+            found.extend(_containers(child))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("upcs", "items"),
+    [
+        # each representation once, nested items: the bulk update path
+        (["1", "2"], [{"stock": {"n": 1}}, {"stock": {"n": 2}, "tags": ["x"]}]),
+        # duplicates with flat items: the bulk update path
+        (["1", "2", "1", "1"], [{"name": "A", "n": 1}, {"name": "B", "n": None}]),
+        # duplicates with nested items: copies for later uses
+        (["1", "2", "1"], [{"stock": {"n": 1}}, {"name": "B"}]),
+        # a key the entity already has: deep_merge (a null never overwrites)
+        (["1", "2"], [{"sku": None, "name": "A"}, {"sku": 9}]),
+        # an entity the subgraph did not find
+        (["1", "2", "2"], [None, {"name": "B"}]),
+    ],
+)
+def test_entity_merging_agrees_with_deep_merge_into_private_copies(
+    upcs: list[str], items: list[Any]
+) -> None:
+    data = {"top": [{"__typename": "Product", "upc": u, "sku": int(u)} for u in upcs]}
+    expected = orjson.loads(orjson.dumps(data))
+    order = list(dict.fromkeys(upcs))
+    for entity in expected["top"]:
+        item = items[order.index(entity["upc"])]
+        if isinstance(item, dict):
+            deep_merge(entity, orjson.loads(orjson.dumps(item)), ABSTRACT)
+    fetch = _fetch(SIMPLE_KEY)
+    reps = collect(data, ("top", "@"), fetch, possible)
+    state = ExecutionState(
+        plan=None,  # type: ignore[arg-type]  # not read by the merge
+        transport=None,  # type: ignore[arg-type]
+        variables={},
+        coerced={},
+        abstract_types=ABSTRACT,
+        possible=possible,
+    )
+    _merge_entities(state, fetch, items, reps)
+    assert orjson.dumps(data) == orjson.dumps(expected)  # same values, same key order
+    shared = [c for entity in data["top"] for c in _containers(entity)]
+    assert len(shared) == len(set(shared))  # no dict or list reachable from two positions

@@ -7,8 +7,10 @@ it, so each merge is atomic under asyncio and parallel branches cannot race.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import orjson
@@ -29,6 +31,10 @@ from gateway.transport import Transport, TransportError
 __all__ = ["CompiledFetch", "ExecutionState", "run_fetch"]
 
 _log = logging.getLogger("gateway.executor")
+
+_DICTS_ONLY = {dict}
+_CONTAINERS = frozenset((dict, list))
+_keys_isdisjoint = type({}.keys()).isdisjoint
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,12 +239,28 @@ def _merge_entities(
         for item in items:
             if isinstance(item, dict):
                 apply_rewrites(item, fetch.output_rewrites, state.possible)
+    entities = reps.entities
+    # Every representation used once: ``order`` is 0..n-1 (first-seen order), items align.
+    unique = len(entities) == len(items)
+    per_entity = items if unique else list(map(items.__getitem__, reps.order))
+    if (
+        set(map(type, items)) == _DICTS_ONLY
+        and (
+            unique
+            or _CONTAINERS.isdisjoint(map(type, chain.from_iterable(map(dict.values, items))))
+        )
+        and all(map(_keys_isdisjoint, map(dict.keys, entities), per_entity))
+    ):
+        # The common case, in C: only new keys (deep_merge's result, without the call), and
+        # no item's dict or list reaches two entities (each item is used once, or is flat).
+        deque(map(dict.update, entities, per_entity), maxlen=0)
+        return
     # Each entity gets its own objects, so later merges cannot alias: the first entity of
     # a representation gets the item, later ones a copy, unless the item holds no dict or
     # list (nothing mutable to share). copies[i]: the item's JSON, or b"" for a flat item.
     first_use = [True] * len(items)
     copies: dict[int, bytes] = {}
-    for target, i in zip(reps.entities, reps.order, strict=True):
+    for target, i in zip(entities, reps.order, strict=True):
         item = items[i]
         if item.__class__ is not dict:
             continue
