@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -34,7 +34,8 @@ _log = logging.getLogger("gateway.executor")
 
 _DICTS_ONLY = {dict}
 _CONTAINERS = frozenset((dict, list))
-_keys_isdisjoint = type({}.keys()).isdisjoint
+# dict_keys.isdisjoint unbound: map() calls it for every (entity keys, item) pair in C.
+_keys_isdisjoint: Callable[[Any, Any], bool] = type({}.keys()).isdisjoint
 
 
 @dataclass(frozen=True, slots=True)
