@@ -31,6 +31,7 @@ from gateway.edge.tracing import Tracing
 from gateway.server.assemble import GatewayFactory, default_planner, subgraph_urls
 from gateway.server.edge import build_edge
 from gateway.server.endpoint import GraphQLEndpoint
+from gateway.server.gc_timer import TimedCollector
 from gateway.server.metrics import GatewayMetrics
 from gateway.server.reload import Reloader, announce
 from gateway.server.runtime import Gateway, PlanFunction
@@ -209,6 +210,7 @@ def create_app(
                 )
                 task = asyncio.create_task(this.state.reloader.run(), name="supergraph-reloader")
                 stack.push_async_callback(_cancel, task)
+            _start_gc_timer(settings, metrics, stack)
             try:
                 yield
             finally:
@@ -262,6 +264,13 @@ async def _first_supergraph(
         return Loaded.of(given)
     assert source is not None
     return await load_at_start(source, deadline_s=settings.startup_deadline_s)
+
+
+def _start_gc_timer(settings: Settings, metrics: GatewayMetrics, stack: AsyncExitStack) -> None:
+    if settings.gc_interval_s > 0:
+        collector = TimedCollector(settings.gc_interval_s, metrics.observe_gc)
+        task = asyncio.create_task(collector.run(), name="gc-timer")
+        stack.push_async_callback(_cancel, task)
 
 
 async def _cancel(task: asyncio.Task[None]) -> None:
