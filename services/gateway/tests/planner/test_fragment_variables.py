@@ -44,6 +44,10 @@ QUERIES = {
     "type condition unknown to the graph": (
         "query($b: Boolean!) { items { ... on Podcast @skip(if: $b) { episodes } } }"
     ),
+    "downcast sharing its fetch with an unconditioned one": (
+        "query($b: Boolean!) { patients { id ... on Cat { name } "
+        "... on Dog @include(if: $b) { name } } }"
+    ),
 }
 
 
@@ -53,6 +57,13 @@ def test_every_fetch_validates(query: str) -> None:
 
 
 def test_the_variable_goes_only_where_the_directive_is_printed() -> None:
-    query = QUERIES["downcast answered by the concrete-type graph"]
+    query = QUERIES["downcast sharing its fetch with an unconditioned one"]
     usages = {(f.service, f.variable_usages) for f in iter_fetches(plan(SUPERGRAPH, query))}
     assert usages == {("vet", ()), ("animals", ("b",))}
+
+
+def test_a_fetch_under_a_condition_node_does_not_print_it_again() -> None:
+    """The animals fetch only serves the conditioned fragment: a Condition node guards it."""
+    query = QUERIES["downcast answered by the concrete-type graph"]
+    usages = {(f.service, f.variable_usages) for f in iter_fetches(plan(SUPERGRAPH, query))}
+    assert usages == {("vet", ()), ("animals", ())}

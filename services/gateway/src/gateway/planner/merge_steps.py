@@ -18,15 +18,15 @@ from __future__ import annotations
 from gateway.planner.selection import SelField, SelFrag, SelSet
 from gateway.planner.steps import Step, StepGraph
 
-__all__ = ["merge_entity_steps"]
+__all__ = ["merge_entity_steps", "merge_selection", "nothing_waits_longer", "selections_merge"]
 
 
-def _selections_merge(into: SelSet, other: SelSet) -> bool:
+def selections_merge(into: SelSet, other: SelSet) -> bool:
     """Whether ``other`` can be merged into ``into`` without changing what either answers."""
     for k, item in other.items.items():
         found = into.items.get(k)
         if isinstance(item, SelFrag):
-            if isinstance(found, SelFrag) and not _selections_merge(found.sub, item.sub):
+            if isinstance(found, SelFrag) and not selections_merge(found.sub, item.sub):
                 return False
             continue
         if found is None:
@@ -41,21 +41,21 @@ def _selections_merge(into: SelSet, other: SelSet) -> bool:
         if (
             found.sub is not None
             and item.sub is not None
-            and not _selections_merge(found.sub, item.sub)
+            and not selections_merge(found.sub, item.sub)
         ):
             return False
     return True
 
 
-def _merge_selection(into: SelSet, other: SelSet) -> None:
+def merge_selection(into: SelSet, other: SelSet) -> None:
     for k, item in other.items.items():
         found = into.items.get(k)
         if found is None:
             into.items[k] = item
             continue
-        # _selections_merge checked that both are fragments, or fields with one shape
+        # selections_merge checked that both are fragments, or fields with one shape
         if found.sub is not None and item.sub is not None:
-            _merge_selection(found.sub, item.sub)
+            merge_selection(found.sub, item.sub)
 
 
 def _inputs_merge(a: Step, b: Step) -> bool:
@@ -81,7 +81,7 @@ def _ancestors(step: Step) -> set[int]:
     return seen
 
 
-def _nothing_waits_longer(a: Step, b: Step) -> bool:
+def nothing_waits_longer(a: Step, b: Step) -> bool:
     """Whether ``a`` can take ``b`` over without delaying ``a`` or anything after ``b``."""
     if {p.id for p in a.parents} == {p.id for p in b.parents}:
         return True
@@ -97,17 +97,17 @@ def _mergeable(a: Step, b: Step) -> bool:
         a.kind == b.kind == "entity"
         and (a.graph, a.merge_at, a.conditions, a.mutation_index)
         == (b.graph, b.merge_at, b.conditions, b.mutation_index)
-        and _nothing_waits_longer(a, b)
+        and nothing_waits_longer(a, b)
         and not (a.input_rewrites or a.output_rewrites or b.input_rewrites or b.output_rewrites)
         and _inputs_merge(a, b)
-        and _selections_merge(a.selection, b.selection)
+        and selections_merge(a.selection, b.selection)
     )
 
 
 def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
     """``a`` takes over ``b``'s selection, inputs, variables and dependents (``b``'s parents
     are ``a``'s, or ancestors of ``a``: ``a`` keeps its own)."""
-    _merge_selection(a.selection, b.selection)
+    merge_selection(a.selection, b.selection)
     for type_name, fields in b.inputs.items():
         mine = a.inputs.setdefault(type_name, {})
         for key, f in fields.items():

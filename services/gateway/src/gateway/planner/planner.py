@@ -9,6 +9,7 @@ from gateway.plan.nodes import Fetch, QueryPlan
 from gateway.planner.assemble import assemble
 from gateway.planner.conflicts import resolve_conflicts
 from gateway.planner.fetches import make_fetch
+from gateway.planner.guarded_merge import merge_guarded_steps
 from gateway.planner.merge_steps import merge_entity_steps
 from gateway.planner.paths import Paths
 from gateway.planner.walker import Walker
@@ -86,6 +87,8 @@ class Planner:
         graph.remove_empty()
         graph.transitive_reduction()
         merge_entity_steps(graph)
+        while merge_guarded_steps(graph):
+            merge_entity_steps(graph)
         for step in graph.steps:
             resolve_conflicts(step)
         fetches: dict[int, Fetch] = {s.id: make_fetch(s, operation) for s in graph.steps}

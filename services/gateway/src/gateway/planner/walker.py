@@ -401,13 +401,17 @@ class Walker:
             self.plan_set(replace(ctx, conds=ctx.conds | frag.conditions), tuple(here), internal)
         # Even when every field is available here, only a graph that knows the runtime
         # types can say which items are O: the jump for the concrete __typename is needed.
+        # The jump is made only when the fragment applies: its conditions guard the fetch
+        # (a Condition node), so they are not printed again inside it.
+        guarded = replace(ctx, conds=ctx.conds | frag.conditions)
         for dest, chain in self.paths.reachable(node):
             d = self.qg.downcast(dest, tc)
             if d is not None and d.kind is EdgeKind.DOWNCAST:
-                jctx = self.jump(ctx, chain)
+                jctx = self.jump(guarded, chain)
                 self.add_typename(jctx)  # the concrete type replaces the interface's name
                 if there:
-                    self.plan_fragment(jctx, replace(frag, selections=tuple(there)), internal)
+                    inner = replace(frag, selections=tuple(there), conditions=frozenset())
+                    self.plan_fragment(jctx, inner, internal)
                 return
         msg = f"no graph knows {tc} behind the @interfaceObject {node.type_name}"
         raise UnsupportedFeature(msg)
@@ -532,7 +536,11 @@ class Walker:
     def plan_requires(
         self, ctx: Ctx, f: Field, e: Edge, chain: tuple[Edge, ...], internal: bool
     ) -> None:
-        pctx = self.jump(ctx, chain[:-1]) if len(chain) > 1 else ctx
+        # f's own conditions guard everything done for it, the hops to its graph included
+        # (a key reached through another graph is fetched only when f is).
+        conds = ctx.conds | f.conditions
+        rctx = replace(ctx, conds=conds)
+        pctx = self.jump(rctx, chain[:-1]) if len(chain) > 1 else rctx
         dest = e.tail
         in_type = pctx.node.type_name
         if chain:
@@ -550,10 +558,8 @@ class Walker:
             msg = f"no local key to re-enter {dest.graph} for {in_type}.{f.name}"
             raise PlanningError(msg)
         assert e.condition is not None
-        conds = pctx.conds | f.conditions
         # R only has to sit on the same entity object: collect it from the first position
         # (often the graph that already holds it), not from the last hop before the key.
-        rctx = replace(ctx, conds=conds)
         required = self.fieldsets.tree(e.condition, dest.type_name)
         self.touched.append(set())
         self.plan_set(rctx, required, internal=True)

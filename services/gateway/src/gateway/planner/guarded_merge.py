@@ -1,0 +1,129 @@
+"""Merge a conditioned entity step into a twin that runs anyway (one fetch instead of two).
+
+A step under ``@include(if: $v)`` gets its own fetch inside a Condition node, so nothing
+runs for it when ``$v`` is false. When another step to the same subgraph, at the same
+path, after the same parents, with the same representations, runs under fewer conditions,
+that fetch is made anyway: the conditioned step's selection joins it inside
+``... @include(if: $v) { ... }``. With ``$v`` false the subgraph answers the rest alone;
+with ``$v`` true one request answers both. Steps that depend on the conditioned one keep
+their own Condition nodes.
+
+Only when the conditioned step adds no representation input: an input the other fetch
+does not already send may come from a fetch skipped under the condition, and a
+representation missing it would lose the entity for the unconditioned fields too.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from graphql import print_ast
+
+from gateway.operation.printer import condition_directives
+from gateway.operation.tree import Conditions
+from gateway.planner.merge_steps import merge_selection, nothing_waits_longer, selections_merge
+from gateway.planner.selection import SelField, SelFrag, SelSet
+from gateway.planner.steps import Step, StepGraph
+
+__all__ = ["merge_guarded_steps"]
+
+
+def _directives(conditions: Conditions) -> str:
+    return "".join(" " + print_ast(d) for d in condition_directives(conditions))
+
+
+def _inputs_included(a: Step, b: Step) -> bool:
+    """Whether every representation input of ``b`` is one ``a`` already sends."""
+    for type_name, fields in b.inputs.items():
+        mine = a.inputs.get(type_name)
+        if mine is None or a.possible.get(type_name) != b.possible.get(type_name):
+            return False
+        if any(mine.get(key) != f for key, f in fields.items()):
+            return False
+    return True
+
+
+def _guarded(a: Step, b: Step) -> bool:
+    """Whether ``a`` runs whenever ``b`` does and can answer ``b``'s selection too."""
+    return (
+        a.kind == b.kind == "entity"
+        and (a.graph, a.merge_at, a.mutation_index) == (b.graph, b.merge_at, b.mutation_index)
+        and a.conditions < b.conditions
+        and nothing_waits_longer(a, b)
+        and not (a.input_rewrites or a.output_rewrites or b.input_rewrites or b.output_rewrites)
+        and _inputs_included(a, b)
+        and all(isinstance(i, SelFrag) for i in b.selection.items.values())
+        and all(b.conditions <= c.conditions for c in b.children)
+    )
+
+
+def _answered(field: SelField, there: SelFrag | SelField | None) -> bool:
+    """Whether the same leaf is already selected without conditions."""
+    return (
+        field.sub is None
+        and isinstance(there, SelField)
+        and (there.name, there.args, there.sub) == (field.name, field.args, None)
+    )
+
+
+def _wrap(into: SelSet, selection: SelSet, directives: str) -> SelSet:
+    """``... on T { <sel> }`` becomes ``... on T { ... <directives> { <sel> } }``, less the
+    leaves that ``into`` already selects there unconditionally."""
+    out = SelSet()
+    for key, item in selection.items.items():
+        assert isinstance(item, SelFrag)
+        mine = into.items.get(key)
+        known = mine.sub.items if isinstance(mine, SelFrag) else {}
+        rest = SelSet(
+            {
+                k: i
+                for k, i in item.sub.items.items()
+                if not (isinstance(i, SelField) and _answered(i, known.get(k)))
+            }
+        )
+        if rest.items:
+            inner = SelSet({("t", "", directives): SelFrag(None, directives, rest)})
+            out.items[key] = SelFrag(item.type_condition, item.directives, inner)
+    return out
+
+
+def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
+    directives = _directives(b.conditions - a.conditions)
+    merge_selection(a.selection, _wrap(a.selection, b.selection, directives))
+    a.variables |= b.variables | {v for v, _ in b.conditions - a.conditions}
+    a.requires_step = a.requires_step or b.requires_step
+    for child in list(b.children):
+        child.remove_parent(b)
+        child.add_parent(a)
+    for p in list(b.parents):
+        b.remove_parent(p)
+    graph.steps.remove(b)
+
+
+def merge_guarded_steps(graph: StepGraph) -> bool:
+    """Merge conditioned entity steps into twins that run anyway; whether any was merged.
+
+    Each receiving step is checked against everything merged into it so far, conditions
+    removed (GraphQL validates fields under every fragment of a selection as one set).
+    """
+    merged = False
+    unguarded: dict[int, SelSet] = {}  # step id -> its selection and everything merged in
+    while True:
+        pair = None
+        for b in graph.steps:
+            for a in graph.steps:
+                if a is b or not _guarded(a, b):
+                    continue
+                if a.id not in unguarded:
+                    unguarded[a.id] = copy.deepcopy(a.selection)
+                if selections_merge(unguarded[a.id], unguarded.get(b.id, b.selection)):
+                    pair = (a, b)
+                    break
+            if pair is not None:
+                break
+        if pair is None:
+            return merged
+        a, b = pair
+        merge_selection(unguarded[a.id], copy.deepcopy(unguarded.pop(b.id, b.selection)))
+        _absorb(a, b, graph)
+        merged = True

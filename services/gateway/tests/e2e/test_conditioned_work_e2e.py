@@ -1,0 +1,150 @@
+"""No subgraph request for fields that ``@include``/``@skip`` rule out (counted at the
+subgraphs), and with the condition true the response of the unconditioned query.
+
+depot: ``eta`` in tracking requires depot's ``weightKg`` and tracking's key comes through
+fleet. catalog: ``topRated`` comes from ratings, which holds ``Node`` as an
+``@interfaceObject``; only library can tell which nodes are Books.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from gwharness.catalog import CATALOG_SUPERGRAPH, catalog_subgraphs
+from gwharness.depot import DEPOT_SUPERGRAPH, depot_subgraphs
+from gwharness.gatewayapp import GatewayClient, running_gateway
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+@pytest.fixture(scope="module")
+async def depot() -> AsyncIterator[GatewayClient]:
+    async with running_gateway(DEPOT_SUPERGRAPH, depot_subgraphs()) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+async def catalog() -> AsyncIterator[GatewayClient]:
+    async with running_gateway(CATALOG_SUPERGRAPH, catalog_subgraphs()) as client:
+        yield client
+
+
+async def run(
+    gw: GatewayClient, query: str, variables: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The response and the requests each subgraph received for it."""
+    gw.reset()
+    result = await gw.query(query, variables)
+    return result, {name: s.count for name, s in gw.subgraphs.items() if s.count}
+
+
+ETA = {
+    "data": {
+        "shipments": [
+            {"id": "s1", "eta": "5h"},
+            {"id": "s2", "eta": "unknown"},
+            {"id": "s3", "eta": None},
+        ]
+    }
+}
+IDS = {"data": {"shipments": [{"id": "s1"}, {"id": "s2"}, {"id": "s3"}]}}
+EVERY_HOP = {"depot": 1, "fleet": 1, "tracking": 1}
+
+
+async def test_the_unconditioned_query(depot: GatewayClient) -> None:
+    assert await run(depot, "{ shipments { id eta } }") == (ETA, EVERY_HOP)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query ($v: Boolean!) { shipments { id eta @include(if: $v) } }",
+        "query ($v: Boolean!) { shipments { id ... @include(if: $v) { eta } } }",
+        "query ($v: Boolean! = true) { shipments { id eta @include(if: $v) } }",
+    ],
+)
+async def test_a_requiring_field_under_include(depot: GatewayClient, query: str) -> None:
+    assert await run(depot, query, {"v": False}) == (IDS, {"depot": 1})
+    assert await run(depot, query, {"v": True}) == (ETA, EVERY_HOP)
+
+
+async def test_a_requiring_field_under_skip(depot: GatewayClient) -> None:
+    query = "query ($s: Boolean!) { shipments { id eta @skip(if: $s) } }"
+    assert await run(depot, query, {"s": True}) == (IDS, {"depot": 1})
+    assert await run(depot, query, {"s": False}) == (ETA, EVERY_HOP)
+
+
+async def test_literal_conditions(depot: GatewayClient) -> None:
+    assert await run(depot, "{ shipments { id eta @skip(if: true) } }") == (IDS, {"depot": 1})
+    assert await run(depot, "{ shipments { id ... @include(if: false) { eta } } }") == (
+        IDS,
+        {"depot": 1},
+    )
+    assert await run(depot, "{ shipments { id eta @include(if: true) } }") == (ETA, EVERY_HOP)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "fetched"),
+    [(False, False, False), (False, True, False), (True, True, False), (True, False, True)],
+)
+async def test_nested_conditions(depot: GatewayClient, a: bool, b: bool, fetched: bool) -> None:
+    query = (
+        "query ($a: Boolean!, $b: Boolean!) "
+        "{ shipments { id ... @include(if: $a) { eta @skip(if: $b) } } }"
+    )
+    expected = (ETA, EVERY_HOP) if fetched else (IDS, {"depot": 1})
+    assert await run(depot, query, {"a": a, "b": b}) == expected
+
+
+async def test_a_hop_shared_with_an_unconditioned_field_keeps_that_field(
+    depot: GatewayClient,
+) -> None:
+    query = "query ($v: Boolean!) { shipments { trackingNo eta @include(if: $v) } }"
+    numbers = ["T1", "T2", None]
+    assert await run(depot, query, {"v": False}) == (
+        {"data": {"shipments": [{"trackingNo": n} for n in numbers]}},
+        {"depot": 1, "fleet": 1},
+    )
+    both = await run(depot, "{ shipments { trackingNo eta } }")
+    assert both[1] == EVERY_HOP
+    assert await run(depot, query, {"v": True}) == both
+
+
+TITLES = "{ topRated { id ... on Book { title } } }"
+
+
+async def test_a_type_condition_behind_an_interface_object(catalog: GatewayClient) -> None:
+    query = "query ($b: Boolean!) { topRated { id ... on Book @include(if: $b) { title } } }"
+    ids = {"data": {"topRated": [{"id": "b1"}, {"id": "b2"}, {"id": "f1"}]}}
+    assert await run(catalog, query, {"b": False}) == (ids, {"ratings": 1})
+    unconditioned = await run(catalog, TITLES)
+    assert unconditioned[1] == {"ratings": 1, "library": 1}
+    assert await run(catalog, query, {"b": True}) == unconditioned
+
+
+async def test_a_skipped_type_condition_the_interface_object_answers(
+    catalog: GatewayClient,
+) -> None:
+    query = "query ($s: Boolean!) { topRated { id ... on Book @skip(if: $s) { rating } } }"
+    ids = {"data": {"topRated": [{"id": "b1"}, {"id": "b2"}, {"id": "f1"}]}}
+    assert await run(catalog, query, {"s": True}) == (ids, {"ratings": 1})
+    ratings = {
+        "data": {"topRated": [{"id": "b1", "rating": 5}, {"id": "b2", "rating": 4}, {"id": "f1"}]}
+    }
+    assert await run(catalog, query, {"s": False}) == (ratings, {"ratings": 1, "library": 1})
+
+
+async def test_a_conditioned_type_condition_beside_an_unconditioned_one(
+    catalog: GatewayClient,
+) -> None:
+    query = (
+        "query ($b: Boolean!) { topRated { id ... on Film { title } "
+        "... on Book @include(if: $b) { title } } }"
+    )
+    films = {"data": {"topRated": [{"id": "b1"}, {"id": "b2"}, {"id": "f1", "title": "Alien"}]}}
+    assert await run(catalog, query, {"b": False}) == (films, {"ratings": 1, "library": 1})
+    both = await run(catalog, "{ topRated { id ... on Film { title } ... on Book { title } } }")
+    assert await run(catalog, query, {"b": True}) == both
+    assert both[1] == {"ratings": 1, "library": 1}

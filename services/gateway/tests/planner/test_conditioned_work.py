@@ -1,0 +1,219 @@
+"""Work done only for fields that ``@include``/``@skip`` rule out sits under the condition.
+
+With the condition false no fetch runs for them: not the requiring fetch, not the fetches
+of its requirements, not the hops that reach its key, not the jump that tells which items
+behind an ``@interfaceObject`` match a type condition. A conditioned step that would go to
+the same subgraph as a fetch made anyway joins that fetch under ``... @include(if: $v)``.
+"""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from qpkit import composed, plan, plan_text
+
+from gateway.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+
+# tracking's key (trackingNo) comes through fleet; its eta requires depot's weightKg.
+DEPOT = composed(
+    depot="""
+    type Query { shipments: [Shipment!]! }
+    type Shipment @key(fields: "id") { id: ID! weightKg: Float }
+    """,
+    fleet="""
+    type Shipment @key(fields: "id") @key(fields: "trackingNo") { id: ID! trackingNo: String! }
+    """,
+    tracking="""
+    type Shipment @key(fields: "trackingNo") {
+      trackingNo: String! weightKg: Float @external eta: String @requires(fields: "weightKg")
+    }
+    """,
+)
+
+# reviews holds Node as an @interfaceObject: only catalog knows which nodes are Products.
+NODES = composed(
+    catalog="""
+    type Query { products: [Product!]! }
+    interface Node @key(fields: "id") { id: ID! }
+    type Product implements Node @key(fields: "id") { id: ID! name: String }
+    type Shop implements Node @key(fields: "id") { id: ID! city: String }
+    """,
+    reviews="""
+    type Query { topNodes: [Node!]! }
+    type Node @key(fields: "id") @interfaceObject { id: ID! reviewCount: Int }
+    """,
+)
+
+
+def services_run(node: PlanNode | QueryPlan | None, variables: dict[str, bool]) -> list[str]:
+    """The subgraphs the plan sends a request to under ``variables``, in display order."""
+    if isinstance(node, QueryPlan):
+        node = node.node
+    match node:
+        case None:
+            return []
+        case Fetch(service=service) | Flatten(node=Fetch(service=service)):
+            return [service]
+        case Sequence(nodes=nodes) | Parallel(nodes=nodes):
+            return [s for child in nodes for s in services_run(child, variables)]
+        case Condition(variable=var, if_clause=then, else_clause=other):
+            return services_run(then if variables[var] else other, variables)
+    raise AssertionError(node)
+
+
+def test_the_hops_to_a_requiring_field_s_key_are_conditioned() -> None:
+    """fleet is asked only for tracking's key: it runs under the condition with tracking."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "depot") {
+              {
+                shipments {
+                  id
+                  __typename
+                  weightKg
+                }
+              }
+            },
+            Include(if: $v) {
+              Sequence {
+                Flatten(path: "shipments.@") {
+                  Fetch(service: "fleet") {
+                    { ... on Shipment { __typename id } } =>
+                    { ... on Shipment { __typename trackingNo } }
+                  },
+                },
+                Flatten(path: "shipments.@") {
+                  Fetch(service: "tracking") {
+                    { ... on Shipment { __typename trackingNo weightKg } } =>
+                    { ... on Shipment { eta } }
+                  },
+                },
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "query ($v: Boolean!) { shipments { id eta @include(if: $v) } }"
+    assert plan_text(DEPOT, query) == expected
+
+
+def test_skip_on_a_requiring_field_guards_the_same_work() -> None:
+    query = "query ($s: Boolean!) { shipments { id eta @skip(if: $s) } }"
+    result = plan(DEPOT, query)
+    assert services_run(result, {"s": True}) == ["depot"]
+    assert services_run(result, {"s": False}) == ["depot", "fleet", "tracking"]
+
+
+def test_a_literal_condition_plans_no_fetch_at_all() -> None:
+    assert services_run(plan(DEPOT, "{ shipments { id eta @skip(if: true) } }"), {}) == ["depot"]
+    query = "{ shipments { id ... @include(if: false) { eta } } }"
+    assert services_run(plan(DEPOT, query), {}) == ["depot"]
+
+
+def test_nested_conditions_guard_the_requirement_chain() -> None:
+    query = (
+        "query ($a: Boolean!, $b: Boolean!) "
+        "{ shipments { id ... @include(if: $a) { eta @skip(if: $b) } } }"
+    )
+    result = plan(DEPOT, query)
+    assert services_run(result, {"a": False, "b": False}) == ["depot"]
+    assert services_run(result, {"a": True, "b": True}) == ["depot"]
+    assert services_run(result, {"a": True, "b": False}) == ["depot", "fleet", "tracking"]
+
+
+def test_a_hop_shared_with_an_unconditioned_field_is_one_fetch() -> None:
+    """trackingNo needs fleet anyway: the conditioned key joins that fetch, and the
+    condition stays on its part of the selection."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "depot") {
+              {
+                shipments {
+                  __typename
+                  id
+                  weightKg
+                }
+              }
+            },
+            Flatten(path: "shipments.@") {
+              Fetch(service: "fleet", variables: [v]) {
+                { ... on Shipment { __typename id } } =>
+                { ... on Shipment { trackingNo ... @include(if: $v) { __typename } } }
+              },
+            },
+            Include(if: $v) {
+              Flatten(path: "shipments.@") {
+                Fetch(service: "tracking") {
+                  { ... on Shipment { __typename trackingNo weightKg } } =>
+                  { ... on Shipment { eta } }
+                },
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = "query ($v: Boolean!) { shipments { trackingNo eta @include(if: $v) } }"
+    assert plan_text(DEPOT, query) == expected
+
+
+def test_a_type_condition_behind_an_interface_object_jumps_only_when_it_applies() -> None:
+    """The catalog fetch only tells which nodes are Products: it runs under the condition."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "reviews") {
+              {
+                topNodes {
+                  reviewCount
+                  __typename
+                  id
+                }
+              }
+            },
+            Include(if: $v) {
+              Flatten(path: "topNodes.@") {
+                Fetch(service: "catalog") {
+                  { ... on Node { __typename id } } =>
+                  { ... on Node { __typename ... on Product { name } } }
+                },
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = (
+        "query ($v: Boolean!) { topNodes { reviewCount ... on Product @include(if: $v) { name } } }"
+    )
+    assert plan_text(NODES, query) == expected
+
+
+def test_a_skipped_type_condition_answered_by_the_interface_object_needs_no_jump() -> None:
+    query = "query ($s: Boolean!) { topNodes { ... on Product @skip(if: $s) { reviewCount } } }"
+    result = plan(NODES, query)
+    assert services_run(result, {"s": True}) == ["reviews"]
+    assert services_run(result, {"s": False}) == ["reviews", "catalog"]
+
+
+def test_a_conditioned_type_condition_shares_the_jump_of_an_unconditioned_one() -> None:
+    """Shop's city needs catalog anyway: Product's fields join it under the directive."""
+    query = (
+        "query ($s: Boolean!) { topNodes { reviewCount ... on Shop { city } "
+        "... on Product @skip(if: $s) { name } } }"
+    )
+    result = plan(NODES, query)
+    assert services_run(result, {"s": True}) == ["reviews", "catalog"]
+    assert services_run(result, {"s": False}) == ["reviews", "catalog"]
+    catalog = result.node.nodes[1] if isinstance(result.node, Sequence) else None
+    assert isinstance(catalog, Flatten)
+    assert "... on Shop { city } ... @skip(if: $s) { ... on Product { name } }" in (
+        catalog.node.operation
+    )
+    assert catalog.node.variable_usages == ("s",)
