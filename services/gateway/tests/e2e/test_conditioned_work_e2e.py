@@ -148,3 +148,17 @@ async def test_a_conditioned_type_condition_beside_an_unconditioned_one(
     both = await run(catalog, "{ topRated { id ... on Film { title } ... on Book { title } } }")
     assert await run(catalog, query, {"b": True}) == both
     assert both[1] == {"ratings": 1, "library": 1}
+
+
+async def test_a_literal_condition_that_empties_a_selection(depot: GatewayClient) -> None:
+    """The subgraph is asked ``carrier { __typename }`` (a selection cannot be empty) and the
+    client gets ``{}``, as graphql-js answers."""
+    query = "{ shipments { id carrier { code @skip(if: true) } } }"
+    empty = {"data": {"shipments": [{"id": s, "carrier": {}} for s in ("s1", "s2", "s3")]}}
+    assert await run(depot, query) == (empty, {"depot": 1})
+    query = "{ shipments { id carrier { ... @include(if: false) { name } } } }"
+    assert await run(depot, query) == (empty, {"depot": 1})
+
+
+async def test_a_literal_condition_on_the_only_root_field(depot: GatewayClient) -> None:
+    assert await run(depot, "{ shipments @skip(if: true) { id eta } }") == ({"data": {}}, {})

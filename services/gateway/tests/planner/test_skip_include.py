@@ -286,3 +286,25 @@ def test_a_conditioned_root_field_among_others_keeps_its_directive() -> None:
         "{ __typename } }"
     )
     assert plan_text(MEDIA, query) == expected
+
+
+def test_a_selection_emptied_by_literals_selects_typename() -> None:
+    """``film { title @skip(if: true) }`` cannot be sent as ``film``: the subgraph is asked
+    ``__typename`` (shaping gives the client ``{}``)."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Fetch(service: "media") {
+            {
+              film(id: 1) { __typename }
+              search(text: "x") { __typename }
+            }
+          },
+        }
+        """
+    ).strip()
+    query = (
+        "{ film(id: 1) { title @skip(if: true) ... on Film @include(if: false) { rating } } "
+        'search(text: "x") { ... on Film @skip(if: true) { title } } }'
+    )
+    assert plan_text(MEDIA, query) == expected

@@ -18,6 +18,8 @@ from graphql import (
     ObjectFieldNode,
     ObjectValueNode,
     VariableNode,
+    get_named_type,
+    is_composite_type,
     print_ast,
 )
 from graphql import Node as Node_
@@ -64,6 +66,13 @@ def _variables(nodes: tuple[Node_, ...], out: set[str]) -> None:
             _variables(tuple(n.values), out)
         elif isinstance(n, ObjectValueNode):
             _variables(tuple(n.fields), out)
+
+
+def _composite(f: Field) -> bool:
+    """Whether the field needs a sub-selection (literal conditions may have emptied it)."""
+    if f.selections:
+        return True
+    return f.field_def is not None and is_composite_type(get_named_type(f.field_def.type))
 
 
 def _holds_conflict(step: Step, type_name: str, f: Field) -> bool:
@@ -184,11 +193,12 @@ class Walker:
         if not type_text:
             info = self.sg.field(f.parent_type, f.name) or self.sg.field(ctx.node.type_name, f.name)
             type_text = info.type_text if info is not None else ""
+        composite = _composite(f)
         sf = ctx.sel.get_field(
-            key, f.name, _args_text(f), dirs, composite=bool(f.selections), type_text=type_text
+            key, f.name, _args_text(f), dirs, composite=composite, type_text=type_text
         )
         self.touch(ctx.step)
-        if not f.selections:
+        if not composite:
             return None
         assert sf.sub is not None
         path = (*ctx.path, key, *("@",) * self.list_depth(f, ctx.node))
