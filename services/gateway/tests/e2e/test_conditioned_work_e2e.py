@@ -154,7 +154,9 @@ async def test_a_literal_condition_that_empties_a_selection(depot: GatewayClient
     """The subgraph is asked ``carrier { __typename }`` (a selection cannot be empty) and the
     client gets ``{}``, as graphql-js answers."""
     query = "{ shipments { id carrier { code @skip(if: true) } } }"
-    empty = {"data": {"shipments": [{"id": s, "carrier": {}} for s in ("s1", "s2", "s3")]}}
+    empty: dict[str, Any] = {
+        "data": {"shipments": [{"id": s, "carrier": {}} for s in ("s1", "s2", "s3")]}
+    }
     assert await run(depot, query) == (empty, {"depot": 1})
     query = "{ shipments { id carrier { ... @include(if: false) { name } } } }"
     assert await run(depot, query) == (empty, {"depot": 1})
