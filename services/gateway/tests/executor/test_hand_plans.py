@@ -15,6 +15,8 @@ from gwharness import Subgraph
 from gwharness.handplan import HandRunner, key_requires, leaf
 
 from gateway.executor import Executor
+from gateway.executor.fetch import ExecutionState
+from gateway.executor.walk import run_node
 from gateway.plan import Condition, Fetch, Flatten, Parallel, Sequence
 
 API = """
@@ -495,6 +497,64 @@ async def test_a_root_reentry_is_merged_at_every_position(runner: HandRunner) ->
     }
     # Sent once, merged three times.
     assert runner.subgraphs["products"].count == 2
+
+
+def _reachable_twice(value: Any) -> list[Any]:
+    """The dicts and lists that ``value`` reaches by more than one path."""
+    seen: set[int] = set()
+    twice: list[Any] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict | list):
+            if id(node) in seen:
+                twice.append(node)
+                continue
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
+    return twice
+
+
+async def test_the_working_data_stays_a_tree_when_one_answer_feeds_several_positions() -> None:
+    # collect() does not check entities for an object seen twice: it relies on every
+    # merge placing private objects. Here one representation feeds two positions with
+    # nested results, a re-entry feeds three, and an entity fetch below the re-entry
+    # feeds those three again.
+    rows = [PRODUCTS["1"], PRODUCTS["3"], PRODUCTS["1"]]
+    runner = HandRunner(API, [products_subgraph(rows), reviews_subgraph()])
+    reentry = Fetch("products", '{product(upc:"1"){__typename upc}}', None, "query", (), None, 2)
+    plan = runner.plan(
+        '{ top { upc reviews { id body } query { product(upc: "1") { reviews { id } } } } }',
+        Sequence(
+            (
+                root("{top{__typename upc query{__typename}}}"),
+                Flatten(("top", "@"), reviews_fetch("reviews{id body}")),
+                Flatten(("top", "@", "query"), reentry),
+                Flatten(("top", "@", "query", "product"), reviews_fetch("reviews{id}", fid=3)),
+            )
+        ),
+    )
+    state = ExecutionState(
+        plan=plan,
+        transport=runner.transport,
+        variables={},
+        coerced={},
+        abstract_types=frozenset(),
+        possible=lambda name: frozenset((name,)),
+    )
+    assert plan.node is not None
+    await run_node(state, plan.node)
+    await runner.close()
+    assert state.errors == []
+    reviews = [{"id": "r1", "body": "Solid"}, {"id": "r2", "body": "Heavy"}]
+    assert state.data["top"][0]["reviews"] == state.data["top"][2]["reviews"] == reviews
+    assert all(
+        item["query"]["product"]["reviews"] == [{"id": "r1"}, {"id": "r2"}]
+        for item in state.data["top"]
+    )
+    sent = [r["variables"]["representations"] for r in runner.subgraphs["reviews"].requests]
+    assert sent[1] == [{"__typename": "Product", "upc": "1"}]  # one representation, 3 places
+    assert _reachable_twice(state.data) == []
 
 
 async def test_errors_under_a_planner_alias_are_mapped_back(

@@ -179,12 +179,10 @@ def _reference(requires: ReqShape, entities: list[dict[str, Any]]) -> tuple[byte
     """The general projection, entity by entity: representations JSON and positions."""
     keys: list[bytes] = []
     positions: list[list[int]] = []
-    seen: set[int] = set()
     for entity in entities:
         rep = project(requires, entity)
-        if rep is MISSING or id(entity) in seen:
+        if rep is MISSING:
             continue
-        seen.add(id(entity))
         key = orjson.dumps(rep)
         if key not in keys:
             keys.append(key)
@@ -201,14 +199,52 @@ def test_the_column_path_of_simple_keys_agrees_with_the_reference_projection() -
     repeated: list[dict[str, Any]] = [
         {"__typename": "Product", "upc": str(i % 3), "sku": 1, "x": i} for i in range(9)
     ]
-    shared: dict[str, Any] = {"__typename": "Book", "upc": "s", "sku": 2}
-    for rows in (unique, repeated, [shared, *unique[:3], shared], []):
+    twin = {"__typename": "Book", "upc": "s", "sku": 2}
+    for rows in (unique, repeated, [twin, *unique[:3], dict(twin)], []):
         data = {"top": [{"p": row} for row in rows]}
         got = collect(data, ("top", "@", "p"), _fetch(SIMPLE_KEY), possible)
         expected_json, expected_positions = _reference(SIMPLE_KEY, rows)
         assert got.json() == expected_json
         assert [[id(e) for e in p] for p in got.positions] == expected_positions
     assert len(_reference(SIMPLE_KEY, repeated)[1]) == 3  # deduplicated, in first-seen order
+
+
+def _simple(types: frozenset[str], *keys: str) -> ReqShape:
+    fields = (
+        ReqField("__typename", "__typename", True, 0, False, None),
+        *(ReqField(key, key, True, 0, False, None) for key in keys),
+    )
+    return ReqShape((), (ReqFragment("Product", types, fields),))
+
+
+def test_every_simple_key_form_agrees_with_the_reference_projection() -> None:
+    # One or two wanted types, one or two keys; complete, duplicated, foreign-typed,
+    # incomplete and null-keyed entities.
+    complete: list[dict[str, Any]] = [
+        {"__typename": ("Product", "Book")[i % 2], "upc": str(i % 4), "sku": i % 3}
+        for i in range(12)
+    ]
+    mixed: list[dict[str, Any]] = [
+        *complete,
+        {"__typename": "Other", "upc": "1", "sku": 1},
+        {"__typename": "Product", "upc": "1"},
+        {"__typename": "Product", "upc": None, "sku": 1},
+        {"upc": "1", "sku": 1},
+        {"__typename": "Product", "upc": "1", "sku": 1},
+    ]
+    products = [row for row in complete if row["__typename"] == "Product"]
+    for requires in (
+        _simple(frozenset({"Product"}), "upc"),
+        _simple(frozenset({"Product"}), "upc", "sku"),
+        _simple(frozenset({"Product", "Book"}), "upc"),
+        _simple(frozenset({"Product", "Book"}), "upc", "sku"),
+    ):
+        for rows in (complete, mixed, products, products[:1], []):
+            data = {"top": rows}
+            got = collect(data, ("top", "@"), _fetch(requires), possible)
+            expected_json, expected_positions = _reference(requires, rows)
+            assert got.json() == expected_json
+            assert [[id(e) for e in p] for p in got.positions] == expected_positions
 
 
 def test_entity_results_reach_every_position_as_private_objects() -> None:

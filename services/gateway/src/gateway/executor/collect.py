@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -135,77 +137,87 @@ def _simple_key(requires: ReqShape) -> tuple[frozenset[str], tuple[str, ...]] | 
 def _collect_simple(
     entities: list[dict[str, Any]], types: frozenset[str], keys: tuple[str, ...]
 ) -> Representations:
-    """Same result as the general projection, deduplicating on value tuples and
-    serializing each distinct representation once."""
-    columns = _key_columns(entities, types, keys)
-    if columns is not None:
-        return _from_columns(entities, columns, ("__typename", *keys))
+    """Same result as the general projection: ``__typename`` and the keys read by C loops
+    (``map``), deduplicated by ``dict.fromkeys``, serialized in one call.
+
+    No identity check: the working data is a tree (see ``collect``).
+    """
+    typenames = list(map(dict.get, entities, repeat("__typename", len(entities))))
+    if not types.issuperset(typenames):  # other types at an abstract position
+        wanted = [t in types for t in typenames]
+        entities = [e for e, keep in zip(entities, wanted, strict=True) if keep]
+        typenames = [t for t, keep in zip(typenames, wanted, strict=True) if keep]
+    n = len(entities)
+    if not n:
+        return Representations()
+    # One wanted type: the typename is the same everywhere, so the keys alone identify.
+    one_type = typenames[0] if len(types) == 1 else None
+    getter = itemgetter(*keys) if one_type is not None else itemgetter("__typename", *keys)
+    try:  # per entity, a value (one key and one type) or a tuple
+        idents = list(map(getter, entities))
+    except KeyError:  # a missing key field: that entity is not sent
+        return _collect_each(entities, typenames, keys)
+    distinct = dict.fromkeys(idents)  # first-seen order, as the entity loop gives
+    if one_type is not None and len(keys) == 1:
+        incomplete = None in distinct
+    else:
+        incomplete = any(None in ident for ident in distinct)
+    if incomplete:  # a null key field: that entity is not sent
+        return _collect_each(entities, typenames, keys)
+    count = len(distinct)
+    if count == n:  # no duplicates (e.g. a top-level list)
+        order = list(range(n))
+    else:
+        index = dict(zip(distinct, range(count), strict=True))
+        order = list(map(index.__getitem__, idents))
+    reps = _builder(keys, one_type is not None)(one_type, distinct)
+    return Representations(orjson.dumps(reps), count, entities, order)
+
+
+RepBuilder = Callable[[str | None, Iterable[Any]], list[dict[str, Any]]]
+_BUILDERS: dict[tuple[tuple[str, ...], bool], RepBuilder] = {}
+
+
+def _builder(keys: tuple[str, ...], one_type: bool) -> RepBuilder:
+    """``build(typename, idents)``: the representation dicts, each one dict display.
+
+    Generated once per key selection: ``dict(zip(names, ident))`` per representation
+    cost several times more. With one type, idents hold only the keys (a bare value
+    for one key) and ``typename`` fills ``__typename``; else they start with it.
+    """
+    build = _BUILDERS.get((keys, one_type))
+    if build is None:
+        values = [f"k{i}" for i in range(len(keys))]
+        items = ", ".join(f"{key!r}: {value}" for key, value in zip(keys, values, strict=True))
+        targets = ", ".join(values if one_type else ["typename", *values])
+        source = (
+            "def build(typename, idents):\n"
+            f"    return [{{'__typename': typename, {items}}} for {targets} in idents]\n"
+        )
+        namespace: dict[str, Any] = {}
+        exec(source, namespace)  # noqa: S102 - source built from schema field names
+        build = _BUILDERS[keys, one_type] = namespace["build"]
+    return build
+
+
+def _collect_each(
+    entities: list[dict[str, Any]], typenames: list[Any], keys: tuple[str, ...]
+) -> Representations:
+    """Entity by entity, skipping those with a missing or null key field."""
     out = Representations()
-    index: dict[tuple[Any, ...], int] = {}
-    reps: list[dict[str, Any]] = []
-    seen: set[int] = set()
-    single = keys[0] if len(keys) == 1 else None
-    names = ("__typename", *keys)  # a representation is dict(zip(names, ident))
-    for entity in entities:
-        typename = entity.get("__typename")
-        if typename not in types or id(entity) in seen:
+    index: dict[tuple[Any, ...], int] = {}  # (typename, *keys) -> representation index
+    for entity, typename in zip(entities, typenames, strict=True):
+        ident = (typename, *map(entity.get, keys))
+        if None in ident:
             continue
-        seen.add(id(entity))
-        if single is not None:
-            value = entity.get(single)
-            if value is None:  # a missing or null key field: not sent
-                continue
-            ident: tuple[Any, ...] = (typename, value)
-        else:
-            ident = (typename, *map(entity.get, keys))
-            if None in ident:
-                continue
         i = index.get(ident)
         if i is None:
-            i = index[ident] = len(reps)
-            reps.append(dict(zip(names, ident, strict=True)))
+            i = index[ident] = len(index)
         out.entities.append(entity)
         out.order.append(i)
-    out.payload = orjson.dumps(reps)  # one call for the whole variable
-    out.count = len(reps)
+    out.payload = orjson.dumps(_builder(keys, False)(None, index))  # one call for all
+    out.count = len(index)
     return out
-
-
-def _key_columns(
-    entities: list[dict[str, Any]], types: frozenset[str], keys: tuple[str, ...]
-) -> list[list[Any]] | None:
-    """``__typename`` and each key of every entity, read column by column in C (``map``);
-    None unless every entity is distinct, of a wanted type and has every key."""
-    n = len(entities)
-    get = dict.get
-    typenames = list(map(get, entities, repeat("__typename", n)))
-    if not types.issuperset(typenames) or len(set(map(id, entities))) != n:
-        return None
-    columns = [typenames]
-    for key in keys:
-        column = list(map(get, entities, repeat(key, n)))
-        if None in column:
-            return None
-        columns.append(column)
-    return columns
-
-
-def _from_columns(
-    entities: list[dict[str, Any]], columns: list[list[Any]], names: tuple[str, ...]
-) -> Representations:
-    idents = list(zip(*columns, strict=True))
-    # First-seen order, as the entity loop gives; ident -> its representation's index.
-    index = {ident: i for i, ident in enumerate(dict.fromkeys(idents))}
-    if len(index) == len(idents):  # no duplicates (e.g. a top-level list)
-        order = list(range(len(idents)))
-    else:
-        order = list(map(index.__getitem__, idents))
-    if len(names) == 2:
-        typename, key = names
-        reps = [{typename: t, key: v} for t, v in index]
-    else:
-        reps = [dict(zip(names, ident, strict=True)) for ident in index]
-    return Representations(orjson.dumps(reps), len(index), entities, order)
 
 
 def collect(
@@ -218,6 +230,13 @@ def collect(
     """Project every entity object at ``path`` through ``fetch.requires``; skip MISSING ones.
 
     ``entities``: ``objects_at(data, path)`` when the caller has it already.
+
+    No object is reachable twice, so no entity is checked for being seen before: the
+    working data is a tree. Every object in it was parsed from one subgraph answer
+    (each caller of the transport parses its own copy) and placed once: a root merge
+    moves the answer's subtrees into place, a re-entry merges a private parse per
+    position, and an entity merge gives a representation's item to its first entity and
+    a private parse to each later one (a flat item shares only immutable values).
     """
     if entities is None:
         entities = objects_at(data, path)
@@ -233,11 +252,7 @@ def collect(
     out = Representations()
     index: dict[bytes, int] = {}
     keys: list[bytes] = []
-    seen: set[int] = set()
     for entity in entities:
-        if id(entity) in seen:  # one object reachable twice (shared by a merge)
-            continue
-        seen.add(id(entity))
         rep = project(requires, entity)
         if rep is MISSING:
             continue
