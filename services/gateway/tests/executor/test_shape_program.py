@@ -17,9 +17,10 @@ import orjson
 import pytest
 from graphql import build_schema
 
+from gateway.executor import shape_program as shape_program_module
 from gateway.executor.errors import ResponseError
 from gateway.executor.shape import SelShape, Shaper, shape_for
-from gateway.executor.shape_program import SlowPath, shape_program
+from gateway.executor.shape_program import INLINE_DEPTH, SlowPath, shape_program
 from gateway.operation import prepare_operation
 
 SCHEMA = build_schema(
@@ -27,7 +28,7 @@ SCHEMA = build_schema(
     interface Node { id: ID! }
     type Book implements Node {
       id: ID! title: String! tags: [String!]! color: Color rating: Int author: Author!
-      related: [Node] shelves: [[Color!]]
+      related: [Node] shelves: [[Color!]] moods: [Color]
     }
     type Film implements Node { id: ID! title: String minutes: Int! cast: [[Author!]] }
     type Author { name: String! nick: String books: [Book!] }
@@ -35,6 +36,7 @@ SCHEMA = build_schema(
     enum Color { RED GREEN }
     type Query {
       nodes: [Node!]! hits: [Hit]! top: Book me: Author! colors: [Color!] ids: [ID]
+      shelf: [Book]
     }
     """
 )
@@ -42,7 +44,7 @@ SCHEMA = build_schema(
 QUERY = """
 query Q($withTags: Boolean!, $skipCast: Boolean!) {
   __typename
-  first: top { id title tags @include(if: $withTags) color rating shelves
+  first: top { id title tags @include(if: $withTags) color rating shelves moods
     author { name nick } related { __typename id ... on Film { minutes } } }
   nodes {
     id
@@ -57,6 +59,8 @@ query Q($withTags: Boolean!, $skipCast: Boolean!) {
     ... on Book { t: title }
   }
   me { name books { title } }
+  again: me { __typename }
+  shelf { id author { nick } }
   colors
   ids
 }
@@ -71,6 +75,7 @@ DATA: dict[str, Any] = {
         "color": "RED",
         "rating": None,
         "shelves": [["RED"], None, []],
+        "moods": ["GREEN", None],
         "author": AUTHOR,
         "related": [
             {"__typename": "Film", "id": "f1", "minutes": 90},
@@ -96,6 +101,8 @@ DATA: dict[str, Any] = {
         {"__typename": "Film", "id": "f1"},
     ],
     "me": AUTHOR,
+    "again": {"name": "Ann"},
+    "shelf": [None, {"id": "b3", "author": {"nick": "c"}}],
     "colors": ["RED", "GREEN"],
     "ids": ["1", None],
 }
@@ -149,8 +156,22 @@ ASSIGNMENTS = [
 ]
 
 
+# Objects and lists nested deeper than INLINE_DEPTH call programs of their own: the
+# smaller limits make every position of the corpus go through those too.
+DEPTHS = [INLINE_DEPTH, 0, 1, 2]
+
+
+@pytest.fixture(params=DEPTHS, ids=lambda depth: f"inline{depth}")
+def inline_depth(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    depth: int = request.param
+    monkeypatch.setattr(shape_program_module, "INLINE_DEPTH", depth)
+    return depth
+
+
 @pytest.mark.parametrize("variables", ASSIGNMENTS)
-def test_the_program_shapes_normal_data_like_the_interpreter(variables: dict[str, bool]) -> None:
+def test_the_program_shapes_normal_data_like_the_interpreter(
+    variables: dict[str, bool], inline_depth: int
+) -> None:
     root = _root(variables)
     compiled = orjson.dumps(shape_program(root)(copy.deepcopy(DATA)))  # no SlowPath here
     assert (compiled, []) == _interpreted(root, copy.deepcopy(DATA))
@@ -161,7 +182,7 @@ def test_the_program_shapes_normal_data_like_the_interpreter(variables: dict[str
 
 @pytest.mark.parametrize("variables", ASSIGNMENTS)
 def test_every_broken_variant_gives_the_interpreters_data_and_errors(
-    variables: dict[str, bool],
+    variables: dict[str, bool], inline_depth: int
 ) -> None:
     root = _root(variables)  # one program for all variants, as in the executor (per plan)
     fallbacks = 0

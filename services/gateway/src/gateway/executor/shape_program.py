@@ -1,15 +1,23 @@
 """Shapes compiled to Python source (design §7 "Later"): the fast path of shaping.
 
 A *shape program* is one generated function per (selection set, concrete type)
-that builds the client dict in selection order with a single dict display, reads
-each key once, and calls the child programs for composite fields. It handles
-only the normal case: every value present where the schema says non-null, lists
-are lists, objects are dicts, enums are API values and abstract positions carry
-a possible ``__typename``. At the first anything else it raises ``SlowPath``,
+that builds the client dict in selection order with a dict display and reads
+each key once. The objects and lists below it are inlined into the same
+function (nested displays, one ``for`` loop per list), so an object costs no
+call; only abstract positions (a ``__typename`` dispatch) and positions nested
+deeper than ``INLINE_DEPTH`` call a program of their own. Programs handle only
+the normal case: every value present where the schema says non-null, lists are
+lists, objects are dicts, enums are API values and abstract positions carry a
+possible ``__typename``. At the first anything else they raise ``SlowPath``,
 without side effects, and the caller shapes the whole response again with the
 interpreter (``Shaper``), which owns null propagation and the error messages. So
 a program's result always equals the interpreter's; the differential tests in
 ``tests/executor/test_shape_program.py`` check that over normal and broken data.
+
+Objects are not type-checked one by one: reading a key of a value that is not a
+dict raises ``TypeError`` (``v[k]``) or ``AttributeError`` (``v.get``), a missing
+non-null key ``KeyError``, and the root program turns those three into
+``SlowPath`` (an object that reads no key checks ``type(v)`` itself).
 
 Programs are built from the interpreter's own ``FieldShape`` lists (the same
 fragment evaluation and ``@skip``/``@include`` assignment) and kept on the
@@ -31,9 +39,16 @@ from graphql import (
 
 from gateway.executor.shape import FieldShape, SelShape
 
-__all__ = ["Program", "SlowPath", "shape_program"]
+__all__ = ["INLINE_DEPTH", "Program", "SlowPath", "shape_program"]
 
 Program = Callable[[Any], Any]
+
+# Nested objects and lists inlined into one function; deeper ones call a program of their
+# own (Python allows 20 nested loops per function and bounds the nesting of displays).
+INLINE_DEPTH: Final = 10
+
+# The key of the root program in ``SelShape.programs`` (never a type name).
+_ROOT: Final = ""
 
 
 class SlowPath(Exception):
@@ -51,42 +66,34 @@ def _slow(_value: Any) -> Any:
 
 def shape_program(root: SelShape) -> Program:
     """The program of the root selection set (compiled on first use, then cached)."""
-    program = _object_program(root, root.static)
-
-    def run(data: Any) -> Any:
-        try:
-            return program(data)
-        except KeyError:  # a missing non-null key (programs subscript those)
-            raise _SLOW from None
-
-    return run
+    program = root.programs.get(_ROOT)
+    if program is None:
+        fields = root.fields_for(root.static)
+        program = _slow if fields is None else _Compiler().object_program(fields, root=True)
+        root.programs[_ROOT] = program
+    return program
 
 
 def _object_program(sel: SelShape, typename: str) -> Program:
     program = sel.programs.get(typename)
     if program is None:
         fields = sel.fields_for(typename)
-        program = _slow if fields is None else _Compiler(fields).build()
+        program = _slow if fields is None else _Compiler().object_program(fields)
         sel.programs[typename] = program
     return program
 
 
-def _child_program(sel: SelShape) -> Program:
-    """What a composite field calls: the object program, or a ``__typename`` dispatch."""
-    if not sel.abstract:
-        return _object_program(sel, sel.static)
+def _dispatch(sel: SelShape) -> Program:
+    """What an abstract position calls: the object program of the ``__typename``."""
     table: dict[str, Program] = {}
     static = sel.static
 
     def dispatch(value: Any) -> Any:
-        if value.__class__ is not dict:
-            raise _SLOW
-        typename = value.get("__typename")
-        if typename.__class__ is not str:
-            raise _SLOW
-        program = table.get(typename)
+        typename = value.get("__typename")  # AttributeError unless a dict
+        program = table.get(typename)  # TypeError if unhashable
         if program is None:
-            if typename == static:  # an interface object's answer: the generic fields
+            if typename.__class__ is not str or typename == static:
+                # No type, or an interface object's answer: the generic fields.
                 raise _SLOW
             program = table[typename] = _object_program(sel, typename)
         return program(value)
@@ -95,35 +102,44 @@ def _child_program(sel: SelShape) -> Program:
 
 
 class _Compiler:
-    """Generates the source of one object program; constants go in its namespace."""
+    """Generates the source of one program; constants go in its namespace.
 
-    def __init__(self, fields: tuple[FieldShape, ...]) -> None:
-        self.fields = fields
-        self.namespace: dict[str, Any] = {"_SLOW": _SLOW, "dict": dict, "list": list}
+    The emitters append statements at an indent and return the *expression* of the
+    shaped value (a variable, or a dict display to nest in the parent's display).
+    ``depth`` counts the objects and lists inlined above the current position.
+    """
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {"_SLOW": _SLOW, "type": type, "list": list}
         self.lines: list[str] = []
         self._n = 0
 
-    def build(self) -> Program:
-        if any(f.type is None and f.name != "__typename" for f in self.fields):
-            return _slow  # introspection fields are spliced in by the interpreter
-        lines = self.lines
-        lines += ["def program(v):", "    if v.__class__ is not dict: raise _SLOW", "    g = v.get"]
-        items: list[str] = []
-        for fs in self.fields:
-            if fs.type is None:  # __typename: the concrete type, never echoed from data
-                items.append(f"{fs.key!r}: {fs.parent!r}")
-            elif not isinstance(fs.type, GraphQLNonNull) and self._is_plain(fs, fs.type):
-                # A nullable scalar: read in the display.
-                items.append(f"{fs.key!r}: g({fs.key!r})")
-            else:
-                var = self._var()
-                # A missing non-null key raises KeyError, which the root turns into SlowPath.
-                read = "v[{!r}]" if isinstance(fs.type, GraphQLNonNull) else "g({!r})"
-                lines.append(f"    {var} = {read.format(fs.key)}")
-                self._value(fs, fs.type, var, "    ")
-                items.append(f"{fs.key!r}: {var}")
-        lines.append("    return {" + ", ".join(items) + "}")
-        exec("\n".join(lines), self.namespace)  # noqa: S102 - source built from schema names
+    def object_program(self, fields: tuple[FieldShape, ...], *, root: bool = False) -> Program:
+        """``def program(v)``: the object in ``v``; the root one turns read errors into
+        ``SlowPath`` (the programs it calls raise inside its ``try``)."""
+        if not root:
+            return self._function(lambda indent: self._object(fields, "v", indent, 0))
+        self.lines += ["def program(v):", "    try:"]
+        display = self._object(fields, "v", "        ", 0)
+        self.lines += [
+            f"        return {display}",
+            "    except (KeyError, TypeError, AttributeError):",
+            "        raise _SLOW from None",
+        ]
+        return self._exec()
+
+    def item_program(self, fs: FieldShape, item: GraphQLOutputType) -> Program:
+        """``def program(v)``: one list item (where inlining stops)."""
+        return self._function(lambda indent: self._value(fs, item, "v", indent, 0))
+
+    def _function(self, body: Callable[[str], str]) -> Program:
+        self.lines.append("def program(v):")
+        result = body("    ")
+        self.lines.append(f"    return {result}")
+        return self._exec()
+
+    def _exec(self) -> Program:
+        exec("\n".join(self.lines), self.namespace)  # noqa: S102 - source built from schema names
         program: Program = self.namespace["program"]
         return program
 
@@ -136,37 +152,88 @@ class _Compiler:
         self.namespace[name] = value
         return name
 
-    def _value(self, fs: FieldShape, type_: GraphQLOutputType, var: str, indent: str) -> None:
-        """Statements that turn ``var`` into its shaped value in place, or raise."""
+    def _object(self, fields: tuple[FieldShape, ...], var: str, indent: str, depth: int) -> str:
+        """The dict display of the object in ``var``, after the statements reading it."""
         lines = self.lines
+        items: list[str] = []
+        reads = False
+        for fs in fields:
+            if fs.type is None:
+                if fs.name != "__typename":  # introspection: spliced in by the interpreter
+                    lines.append(f"{indent}raise _SLOW")
+                    return "None"
+                # The concrete type, never echoed from data.
+                items.append(f"{fs.key!r}: {fs.parent!r}")
+                continue
+            reads = True
+            if not isinstance(fs.type, GraphQLNonNull) and self._is_plain(fs, fs.type):
+                # A nullable scalar: read in the display.
+                items.append(f"{fs.key!r}: {var}.get({fs.key!r})")
+                continue
+            value = self._var()
+            # A missing non-null key raises KeyError, which the root turns into SlowPath.
+            read = "{}[{!r}]" if isinstance(fs.type, GraphQLNonNull) else "{}.get({!r})"
+            lines.append(f"{indent}{value} = {read.format(var, fs.key)}")
+            items.append(f"{fs.key!r}: {self._value(fs, fs.type, value, indent, depth)}")
+        if not reads:  # nothing read would fail on a value that is not a dict
+            lines.append(f"{indent}if type({var}) is not dict: raise _SLOW")
+            self.namespace["dict"] = dict
+        return "{" + ", ".join(items) + "}"
+
+    def _value(
+        self, fs: FieldShape, type_: GraphQLOutputType, var: str, indent: str, depth: int
+    ) -> str:
+        """The shaped value of ``var`` (any value at a position of type ``type_``)."""
         if isinstance(type_, GraphQLNonNull):
-            lines.append(f"{indent}if {var} is None: raise _SLOW")
-            self._present(fs, type_.of_type, var, indent)
-            return
+            if self._is_plain(fs, type_.of_type):
+                self.lines.append(f"{indent}if {var} is None: raise _SLOW")
+                return var
+            return self._present(fs, type_.of_type, var, indent, depth)  # refuses None
         if self._is_plain(fs, type_):
-            return  # a nullable plain scalar: copied as it is
-        lines.append(f"{indent}if {var} is not None:")
-        self._present(fs, type_, var, indent + "    ")
+            return var  # a nullable plain scalar: copied as it is
+        self.lines.append(f"{indent}if {var} is not None:")
+        inner = indent + "    "
+        shaped = self._present(fs, type_, var, inner, depth)
+        if shaped != var:
+            self.lines.append(f"{inner}{var} = {shaped}")
+        return var
 
     def _is_plain(self, fs: FieldShape, type_: GraphQLOutputType) -> bool:
         return not isinstance(type_, GraphQLList | GraphQLEnumType) and fs.child is None
 
-    def _present(self, fs: FieldShape, type_: GraphQLOutputType, var: str, indent: str) -> None:
-        """``var`` is not None here."""
+    def _present(
+        self, fs: FieldShape, type_: GraphQLOutputType, var: str, indent: str, depth: int
+    ) -> str:
+        """The shaped value of ``var``, which must not be None (raises if it is)."""
         lines = self.lines
         if isinstance(type_, GraphQLList):
-            lines.append(f"{indent}if {var}.__class__ is not list: raise _SLOW")
-            self._list(fs, type_.of_type, var, indent)
-        elif fs.child is not None:
-            lines.append(f"{indent}{var} = {self._const(_child_program(fs.child))}({var})")
-        elif isinstance(type_, GraphQLEnumType):
+            lines.append(f"{indent}if type({var}) is not list: raise _SLOW")
+            return self._list(fs, type_.of_type, var, indent, depth)
+        if fs.child is not None:
+            return self._composite(fs.child, var, indent, depth)
+        if isinstance(type_, GraphQLEnumType):
             values = self._const(type_.values)
-            lines.append(f"{indent}if {var}.__class__ is not str or {var} not in {values}:")
+            lines.append(f"{indent}if type({var}) is not str or {var} not in {values}:")
             lines.append(f"{indent}    raise _SLOW")
-        else:
-            lines.append(f"{indent}pass")
+            return var
+        lines.append(f"{indent}if {var} is None: raise _SLOW")
+        return var
 
-    def _list(self, fs: FieldShape, item: GraphQLOutputType, var: str, indent: str) -> None:
+    def _composite(self, child: SelShape, var: str, indent: str, depth: int) -> str:
+        if child.abstract:
+            return f"{self._const(_dispatch(child))}({var})"
+        if depth >= INLINE_DEPTH:
+            return f"{self._const(_object_program(child, child.static))}({var})"
+        fields = child.fields_for(child.static)
+        if fields is None:  # cannot happen for an object type; refuse defensively
+            self.lines.append(f"{indent}raise _SLOW")
+            return "None"
+        return self._object(fields, var, indent, depth + 1)
+
+    def _list(
+        self, fs: FieldShape, item: GraphQLOutputType, var: str, indent: str, depth: int
+    ) -> str:
+        """The shaped list ``var`` (a list) of ``item`` values."""
         lines = self.lines
         non_null = isinstance(item, GraphQLNonNull)
         inner = item.of_type if isinstance(item, GraphQLNonNull) else item
@@ -174,29 +241,24 @@ class _Compiler:
             # Leaf lists are reused as they are (the interpreter copies non-null ones: same JSON).
             if non_null:
                 lines.append(f"{indent}if None in {var}: raise _SLOW")
-            return
-        if non_null and fs.child is not None and not isinstance(inner, GraphQLList):
-            # [Obj!]: the child program refuses None (not a dict) by itself.
-            child = self._const(_child_program(fs.child))
-            lines.append(f"{indent}{var} = list(map({child}, {var}))")
-            return
-        # Anything else (enums, nested lists, nullable objects): one program per item.
-        item_program = _ItemCompiler(fs, item).build()
-        lines.append(f"{indent}{var} = list(map({self._const(item_program)}, {var}))")
-
-
-class _ItemCompiler(_Compiler):
-    """The program of one list item: ``def program(v)`` returning the shaped item."""
-
-    def __init__(self, fs: FieldShape, item: GraphQLOutputType) -> None:
-        super().__init__(())
-        self.fs = fs
-        self.item = item
-
-    def build(self) -> Program:
-        self.lines.append("def program(v):")
-        self._value(self.fs, self.item, "v", "    ")
-        self.lines.append("    return v")
-        exec("\n".join(self.lines), self.namespace)  # noqa: S102 - source built from schema names
-        program: Program = self.namespace["program"]
-        return program
+            return var
+        nested = isinstance(inner, GraphQLList)
+        if non_null and fs.child is not None and fs.child.abstract and not nested:
+            # [Abstract!]: the dispatch refuses None by itself.
+            return f"list(map({self._const(_dispatch(fs.child))}, {var}))"
+        if depth >= INLINE_DEPTH:
+            program = _Compiler().item_program(fs, item)
+            return f"list(map({self._const(program)}, {var}))"
+        out, each = self._var(), self._var()
+        body = indent + "    "
+        if fs.child is None and not nested:  # enums: checked, the list reused (same JSON)
+            lines.append(f"{indent}for {each} in {var}:")
+            self._value(fs, item, each, body, depth + 1)
+            return var
+        lines += [f"{indent}{out} = []", f"{indent}for {each} in {var}:"]
+        if not non_null:
+            lines += [f"{body}if {each} is None:", f"{body}    {out}.append(None)", f"{body}else:"]
+            body += "    "
+        shaped = self._present(fs, inner, each, body, depth + 1)
+        lines.append(f"{body}{out}.append({shaped})")
+        return out
