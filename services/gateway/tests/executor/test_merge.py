@@ -327,6 +327,11 @@ def _containers(value: Any) -> list[int]:
         (["1", "2", "1"], [{"stock": {"n": 1}}, {"name": "B"}]),
         # a key the entity already has: deep_merge (a null never overwrites)
         (["1", "2"], [{"sku": None, "name": "A"}, {"sku": 9}]),
+        # duplicates with scalars over keys the entities have: dict.update is deep_merge's
+        (["1", "2", "1"], [{"sku": 7, "name": "A"}, {"sku": 9}]),
+        # ... but not with a null (never overwrites) or an abstract __typename (never replaces)
+        (["1", "2", "1"], [{"sku": None, "name": "A"}, {"sku": 9}]),
+        (["1", "2", "1"], [{"__typename": "Media", "name": "A"}, {"name": "B"}]),
         # an entity the subgraph did not find
         (["1", "2", "2"], [None, {"name": "B"}]),
     ],

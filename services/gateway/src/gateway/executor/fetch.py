@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -34,6 +34,7 @@ _log = logging.getLogger("gateway.executor")
 
 _DICTS_ONLY = {dict}
 _CONTAINERS = frozenset((dict, list))
+_NOT_SCALAR = frozenset((dict, list, type(None)))
 # dict_keys.isdisjoint unbound: map() calls it for every (entity keys, item) pair in C.
 _keys_isdisjoint: Callable[[Any, Any], bool] = type({}.keys()).isdisjoint
 
@@ -243,19 +244,27 @@ def _merge_entities(
     entities = reps.entities
     # Every representation used once: ``order`` is 0..n-1 (first-seen order), items align.
     unique = len(entities) == len(items)
-    per_entity = items if unique else list(map(items.__getitem__, reps.order))
-    if (
-        set(map(type, items)) == _DICTS_ONLY
-        and (
-            unique
-            or _CONTAINERS.isdisjoint(map(type, chain.from_iterable(map(dict.values, items))))
-        )
-        and all(map(_keys_isdisjoint, map(dict.keys, entities), per_entity))
-    ):
-        # The common case, in C: only new keys (deep_merge's result, without the call), and
-        # no item's dict or list reaches two entities (each item is used once, or is flat).
-        deque(map(dict.update, entities, per_entity), maxlen=0)
-        return
+    if set(map(type, items)) == _DICTS_ONLY:
+        # The common cases, in C: dict.update gives deep_merge's result.
+        if unique:  # only new keys for every entity (one check per item)
+            per_entity = items
+            bulk = all(map(_keys_isdisjoint, map(dict.keys, entities), items))
+        else:
+            # Checked per item, not per entity: scalars only (no null, no object or list, no
+            # value naming an abstract type, which deep_merge never writes over a concrete
+            # __typename) merge the same whatever keys the entity has already; else flat
+            # items (nothing mutable to share) and only new keys for every entity.
+            per_entity = list(map(items.__getitem__, reps.order))
+            bulk = (
+                _NOT_SCALAR.isdisjoint(map(type, _values(items)))
+                and abstract.isdisjoint(_values(items))
+            ) or (
+                _CONTAINERS.isdisjoint(map(type, _values(items)))
+                and all(map(_keys_isdisjoint, map(dict.keys, entities), per_entity))
+            )
+        if bulk:
+            deque(map(dict.update, entities, per_entity), maxlen=0)
+            return
     # Each entity gets its own objects, so later merges cannot alias: the first entity of
     # a representation gets the item, later ones a copy, unless the item holds no dict or
     # list (nothing mutable to share). copies[i]: the item's JSON, or b"" for a flat item.
@@ -278,6 +287,10 @@ def _merge_entities(
             target.update(item)  # only new keys (deep_merge's result), without the call
         else:
             deep_merge(target, item, abstract)
+
+
+def _values(items: list[dict[str, Any]]) -> Iterator[Any]:
+    return chain.from_iterable(map(dict.values, items))
 
 
 def _entity_errors(
