@@ -20,7 +20,7 @@ from graphql import build_schema
 from gateway.executor import shape_program as shape_program_module
 from gateway.executor.errors import ResponseError
 from gateway.executor.shape import SelShape, Shaper, shape_for
-from gateway.executor.shape_program import INLINE_DEPTH, SlowPath, shape_program
+from gateway.executor.shape_program import INLINE_DEPTH, INLINE_TYPES, SlowPath, shape_program
 from gateway.operation import prepare_operation
 
 SCHEMA = build_schema(
@@ -156,21 +156,22 @@ ASSIGNMENTS = [
 ]
 
 
-# Objects and lists nested deeper than INLINE_DEPTH call programs of their own: the
-# smaller limits make every position of the corpus go through those too.
-DEPTHS = [INLINE_DEPTH, 0, 1, 2]
+# Objects and lists nested deeper than INLINE_DEPTH, and abstract positions with more than
+# INLINE_TYPES possible types, call programs of their own: the smaller limits make every
+# position of the corpus go through those too.
+LIMITS = [(INLINE_DEPTH, INLINE_TYPES), (0, INLINE_TYPES), (1, INLINE_TYPES), (2, 1)]
 
 
-@pytest.fixture(params=DEPTHS, ids=lambda depth: f"inline{depth}")
-def inline_depth(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    depth: int = request.param
+@pytest.fixture(params=LIMITS, ids=lambda limits: "inline{}-types{}".format(*limits))
+def inline_limits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    depth, types = request.param
     monkeypatch.setattr(shape_program_module, "INLINE_DEPTH", depth)
-    return depth
+    monkeypatch.setattr(shape_program_module, "INLINE_TYPES", types)
 
 
 @pytest.mark.parametrize("variables", ASSIGNMENTS)
 def test_the_program_shapes_normal_data_like_the_interpreter(
-    variables: dict[str, bool], inline_depth: int
+    variables: dict[str, bool], inline_limits: None
 ) -> None:
     root = _root(variables)
     compiled = orjson.dumps(shape_program(root)(copy.deepcopy(DATA)))  # no SlowPath here
@@ -182,7 +183,7 @@ def test_the_program_shapes_normal_data_like_the_interpreter(
 
 @pytest.mark.parametrize("variables", ASSIGNMENTS)
 def test_every_broken_variant_gives_the_interpreters_data_and_errors(
-    variables: dict[str, bool], inline_depth: int
+    variables: dict[str, bool], inline_limits: None
 ) -> None:
     root = _root(variables)  # one program for all variants, as in the executor (per plan)
     fallbacks = 0

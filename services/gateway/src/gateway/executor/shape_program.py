@@ -32,20 +32,25 @@ from typing import Any, Final
 
 from graphql import (
     GraphQLEnumType,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
+    GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLUnionType,
 )
 
 from gateway.executor.shape import FieldShape, SelShape
 
-__all__ = ["INLINE_DEPTH", "Program", "SlowPath", "shape_program"]
+__all__ = ["INLINE_DEPTH", "INLINE_TYPES", "Program", "SlowPath", "shape_program"]
 
 Program = Callable[[Any], Any]
 
 # Nested objects and lists inlined into one function; deeper ones call a program of their
 # own (Python allows 20 nested loops per function and bounds the nesting of displays).
 INLINE_DEPTH: Final = 10
+# Abstract positions with at most this many possible types branch inline on ``__typename``.
+INLINE_TYPES: Final = 8
 
 # The key of the root program in ``SelShape.programs`` (never a type name).
 _ROOT: Final = ""
@@ -99,6 +104,12 @@ def _dispatch(sel: SelShape) -> Program:
         return program(value)
 
     return dispatch
+
+
+def _possible_types(sel: SelShape) -> list[GraphQLObjectType]:
+    static = sel.schema.type_map[sel.static]
+    assert isinstance(static, GraphQLInterfaceType | GraphQLUnionType)
+    return list(sel.schema.get_possible_types(static))
 
 
 class _Compiler:
@@ -221,7 +232,7 @@ class _Compiler:
 
     def _composite(self, child: SelShape, var: str, indent: str, depth: int) -> str:
         if child.abstract:
-            return f"{self._const(_dispatch(child))}({var})"
+            return self._abstract(child, var, indent, depth)
         if depth >= INLINE_DEPTH:
             return f"{self._const(_object_program(child, child.static))}({var})"
         fields = child.fields_for(child.static)
@@ -229,6 +240,27 @@ class _Compiler:
             self.lines.append(f"{indent}raise _SLOW")
             return "None"
         return self._object(fields, var, indent, depth + 1)
+
+    def _abstract(self, child: SelShape, var: str, indent: str, depth: int) -> str:
+        """One branch per possible type on ``__typename``; a dispatch call beyond a few."""
+        possible = _possible_types(child)
+        if depth >= INLINE_DEPTH or len(possible) > INLINE_TYPES:
+            return f"{self._const(_dispatch(child))}({var})"
+        lines = self.lines
+        typename, out = self._var(), self._var()
+        lines.append(f"{indent}{typename} = {var}['__typename']")
+        keyword = "if"
+        for runtime in possible:
+            fields = child.fields_for(runtime.name)
+            if fields is None:  # cannot happen for a possible type; refuse it defensively
+                continue
+            lines.append(f"{indent}{keyword} {typename} == {runtime.name!r}:")
+            display = self._object(fields, var, indent + "    ", depth + 1)
+            lines.append(f"{indent}    {out} = {display}")
+            keyword = "elif"
+        # No type, the interface's own name (an interface object answered), an unknown one.
+        lines.append(f"{indent}else: raise _SLOW" if keyword == "elif" else f"{indent}raise _SLOW")
+        return out
 
     def _list(
         self, fs: FieldShape, item: GraphQLOutputType, var: str, indent: str, depth: int
@@ -243,9 +275,16 @@ class _Compiler:
                 lines.append(f"{indent}if None in {var}: raise _SLOW")
             return var
         nested = isinstance(inner, GraphQLList)
-        if non_null and fs.child is not None and fs.child.abstract and not nested:
-            # [Abstract!]: the dispatch refuses None by itself.
-            return f"list(map({self._const(_dispatch(fs.child))}, {var}))"
+        child = fs.child
+        if (
+            non_null
+            and child is not None
+            and child.abstract
+            and not nested
+            and len(_possible_types(child)) > INLINE_TYPES
+        ):
+            # [Abstract!] of many types: the dispatch refuses None by itself.
+            return f"list(map({self._const(_dispatch(child))}, {var}))"
         if depth >= INLINE_DEPTH:
             program = _Compiler().item_program(fs, item)
             return f"list(map({self._const(program)}, {var}))"
