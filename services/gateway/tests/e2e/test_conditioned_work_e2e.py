@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from gwharness.catalog import CATALOG_SUPERGRAPH, catalog_subgraphs
 from gwharness.depot import DEPOT_SUPERGRAPH, depot_subgraphs
+from gwharness.gallery import gallery_subgraphs, gallery_supergraph
 from gwharness.gatewayapp import GatewayClient, running_gateway
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -164,3 +165,21 @@ async def test_a_literal_condition_that_empties_a_selection(depot: GatewayClient
 
 async def test_a_literal_condition_on_the_only_root_field(depot: GatewayClient) -> None:
     assert await run(depot, "{ shipments @skip(if: true) { id eta } }") == ({"data": {}}, {})
+
+
+@pytest.fixture(scope="module")
+async def gallery() -> AsyncIterator[GatewayClient]:
+    async with running_gateway(gallery_supergraph(), gallery_subgraphs()) as client:
+        yield client
+
+
+async def test_a_conditioned_type_joins_the_fetch_of_another_type(
+    gallery: GatewayClient,
+) -> None:
+    """Books' names are fetched anyway: Games' names join that request under the directive."""
+    query = "query ($s: Boolean!) { shelf { id name @skip(if: $s) ... on Book { name } } }"
+    books_only = await run(gallery, "{ shelf { id ... on Book { name } } }")
+    every_name = await run(gallery, "{ shelf { id name ... on Book { name } } }")
+    assert books_only[1] == every_name[1] == {"shop": 1, "names": 1}
+    assert await run(gallery, query, {"s": True}) == books_only
+    assert await run(gallery, query, {"s": False}) == every_name

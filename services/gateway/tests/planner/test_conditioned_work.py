@@ -217,3 +217,51 @@ def test_a_conditioned_type_condition_shares_the_jump_of_an_unconditioned_one() 
         catalog.node.operation
     )
     assert catalog.node.variable_usages == ("s",)
+
+
+# posts answers which items are Articles or Videos; stats counts the views of both.
+POSTS = composed(
+    posts="""
+    type Query { posts: [Post!]! }
+    union Post = Article | Video
+    type Article @key(fields: "id") { id: ID! title: String }
+    type Video @key(fields: "id") { id: ID! title: String }
+    """,
+    stats="""
+    type Article @key(fields: "id") { id: ID! views: Int }
+    type Video @key(fields: "id") { id: ID! views: Int }
+    """,
+)
+
+
+def test_a_conditioned_type_joins_the_fetch_of_another_type() -> None:
+    """Videos' representations only serve the conditioned fragment: they join the Articles'
+    fetch (a Video without its key, when the condition is false, is simply not sent)."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "posts", variables: [v]) {
+              {
+                posts {
+                  __typename
+                  ... on Article { __typename id }
+                  ... on Video @include(if: $v) { __typename id }
+                }
+              }
+            },
+            Flatten(path: "posts.@") {
+              Fetch(service: "stats", variables: [v]) {
+                { ... on Article { __typename id } ... on Video { __typename id } } =>
+                { ... on Article { views } ... on Video { ... @include(if: $v) { views } } }
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = (
+        "query ($v: Boolean!) { posts { ... on Article { views } "
+        "... on Video @include(if: $v) { views } } }"
+    )
+    assert plan_text(POSTS, query) == expected

@@ -8,9 +8,12 @@ that fetch is made anyway: the conditioned step's selection joins it inside
 with ``$v`` true one request answers both. Steps that depend on the conditioned one keep
 their own Condition nodes.
 
-Only when the conditioned step adds no representation input: an input the other fetch
-does not already send may come from a fetch skipped under the condition, and a
-representation missing it would lose the entity for the unconditioned fields too.
+Only when the conditioned step leaves the other's representations as they are: an input
+field the other fetch does not already send may come from a fetch skipped under the
+condition, and a representation missing it would lose the entity for the unconditioned
+fields too. Input types whose objects the other fetch never sends may join (``... on
+Video @include(if: $v) { views }`` beside ``... on Article { views }``): a Video whose key
+was skipped is simply not sent, and one that is sent gets ``{}``.
 """
 
 from __future__ import annotations
@@ -33,10 +36,20 @@ def _directives(conditions: Conditions) -> str:
 
 
 def _inputs_included(a: Step, b: Step) -> bool:
-    """Whether every representation input of ``b`` is one ``a`` already sends."""
+    """Whether ``b``'s representations leave ``a``'s as they are.
+
+    Each input type of ``b`` is one ``a`` sends with every field ``b`` needs, or a type
+    whose objects ``a`` never sends (possible types disjoint from all of ``a``'s): those
+    representations only serve ``b``, and when they cannot be built ``b`` is not needed.
+    """
+    theirs: set[str] = set().union(*a.possible.values())
     for type_name, fields in b.inputs.items():
         mine = a.inputs.get(type_name)
-        if mine is None or a.possible.get(type_name) != b.possible.get(type_name):
+        if mine is None:
+            if not theirs.isdisjoint(b.possible[type_name]):
+                return False
+            continue
+        if a.possible.get(type_name) != b.possible.get(type_name):
             return False
         if any(mine.get(key) != f for key, f in fields.items()):
             return False
@@ -90,6 +103,10 @@ def _wrap(into: SelSet, selection: SelSet, directives: str) -> SelSet:
 def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
     directives = _directives(b.conditions - a.conditions)
     merge_selection(a.selection, _wrap(a.selection, b.selection, directives))
+    for type_name, fields in b.inputs.items():
+        if type_name not in a.inputs:
+            a.inputs[type_name] = dict(fields)
+            a.possible[type_name] = b.possible[type_name]
     a.variables |= b.variables | {v for v, _ in b.conditions - a.conditions}
     a.requires_step = a.requires_step or b.requires_step
     for child in list(b.children):
