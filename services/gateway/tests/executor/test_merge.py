@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from gateway.executor import apply_rewrites, deep_merge
-from gateway.executor.collect import collect, concrete_paths, static_prefix
+from gateway.executor.collect import collect, concrete_paths, objects_at, static_prefix
 from gateway.executor.fetch import ExecutionState, _merge_entities
 from gateway.plan import (
     MISSING,
@@ -117,6 +117,27 @@ def test_collect_agrees_with_the_reference_projection() -> None:
     for entity in top:
         if isinstance(entity, dict) and project(KEY, entity) is MISSING:
             assert all(entity is not e for p in reps.positions for e in p)
+
+
+def test_objects_at_skips_nulls_scalars_and_missing_keys_and_flattens_lists_below() -> None:
+    a, b, c, d = {"id": "a"}, {"id": "b"}, {"id": "c"}, {"id": "d"}
+    data: dict[str, Any] = {
+        "top": [
+            {"p": a},
+            None,
+            {"p": None},
+            {"q": 1},
+            "scalar",
+            {"p": [b, None, [c]]},  # a list below the last key: its items, at any depth
+            [{"p": d}],  # a list item that is a list: not walked on by one "@"
+        ]
+    }
+    assert objects_at(data, ("top", "@", "p")) == [a, b, c]
+    # ...but at the end of the path, list items at any depth are the objects.
+    top = data["top"]
+    assert objects_at(data, ("top", "@")) == [top[0], top[2], top[3], top[5], top[6][0]]
+    assert objects_at(data, ("nothing", "@", "p")) == []
+    assert objects_at({"top": [{"p": a}, {"p": b}]}, ("top", "@", "p")) == [a, b]
 
 
 def test_concrete_paths_and_static_prefixes() -> None:

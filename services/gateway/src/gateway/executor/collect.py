@@ -28,16 +28,17 @@ def objects_at(data: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
     for step in path:
         if step == "@":
             level = list(chain.from_iterable(v for v in level if v.__class__ is list))
-        else:
-            level = [
-                child
-                for value in level
-                if value.__class__ is dict and (child := value.get(step)) is not None
-            ]
-    found = [value for value in level if value.__class__ is dict]
-    if len(found) != len(level):  # lists (or scalars) below the last key
-        found = []
-        _leaves(level, found)
+            continue
+        try:  # every value an object: one C loop
+            level = list(map(dict.get, level, repeat(step)))
+        except TypeError:  # a null (or scalar, or list) among them
+            level = [value.get(step) if value.__class__ is dict else None for value in level]
+        if None in level:
+            level = [child for child in level if child is not None]
+    if set(map(type, level)) <= {dict}:
+        return level
+    found: list[dict[str, Any]] = []  # lists (or scalars) below the last key
+    _leaves(level, found)
     return found
 
 
