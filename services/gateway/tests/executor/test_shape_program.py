@@ -56,7 +56,7 @@ query Q($withTags: Boolean!, $skipCast: Boolean!) {
     __typename
     ... on Node { id }
     ... on Author { name nick }
-    ... on Book { t: title }
+    ... on Book { t: title related { __typename ... on Film { id } } }
   }
   me { name books { title } }
   again: me { __typename }
@@ -97,7 +97,12 @@ DATA: dict[str, Any] = {
     "hits": [
         {"__typename": "Author", "name": "Ann", "nick": "a"},
         None,
-        {"__typename": "Book", "id": "b1", "t": "One"},
+        {
+            "__typename": "Book",
+            "id": "b1",
+            "t": "One",
+            "related": [{"__typename": "Film", "id": "f2"}],
+        },
         {"__typename": "Film", "id": "f1"},
     ],
     "me": AUTHOR,
@@ -226,3 +231,31 @@ def test_slow_paths_do_not_pile_up_tracebacks() -> None:
         depths.append(len(traceback.extract_tb(caught.value.__traceback__)))
     assert depths[0] > 1
     assert depths == [depths[0]] * 3
+
+
+NESTED_SCHEMA = build_schema(
+    """
+    interface Node { id: ID! related: [Node] }
+    type Book implements Node { id: ID! related: [Node] }
+    type Film implements Node { id: ID! related: [Node] }
+    type Query { top: Node }
+    """
+)
+
+
+def _nested_selection(depth: int) -> str:
+    inner = "id" if depth == 0 else _nested_selection(depth - 1)
+    if depth == 0:
+        return inner
+    return f"id ... on Book {{ related {{ {inner} }} }} ... on Film {{ related {{ {inner} }} }}"
+
+
+def test_nested_abstract_positions_do_not_multiply_the_generated_code() -> None:
+    # Branching inline at every level would copy each level once per possible type
+    # (2^depth here); below the first branching the positions call shared dispatches.
+    sizes = []
+    for depth in (2, 6):
+        operation = prepare_operation(NESTED_SCHEMA, f"{{ top {{ {_nested_selection(depth)} }} }}")
+        program = shape_program(shape_for(NESTED_SCHEMA, operation, {}, {}))
+        sizes.append(len(program.__code__.co_code))
+    assert sizes[0] == sizes[1]

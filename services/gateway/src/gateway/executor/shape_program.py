@@ -4,8 +4,10 @@ A *shape program* is one generated function per (selection set, concrete type)
 that builds the client dict in selection order with a dict display and reads
 each key once. The objects and lists below it are inlined into the same
 function (nested displays, one ``for`` loop per list), so an object costs no
-call; only abstract positions (a ``__typename`` dispatch) and positions nested
-deeper than ``INLINE_DEPTH`` call a program of their own. Programs handle only
+call; an abstract position branches on ``__typename`` (``if``/``elif``, one
+branch per possible type). Positions nested deeper than ``INLINE_DEPTH``, abstract
+ones of more than ``INLINE_TYPES`` types and abstract ones inside a branch (whose
+branches would multiply) call a program of their own. Programs handle only
 the normal case: every value present where the schema says non-null, lists are
 lists, objects are dicts, enums are API values and abstract positions carry a
 possible ``__typename``. At the first anything else they raise ``SlowPath``,
@@ -124,6 +126,7 @@ class _Compiler:
         self.namespace: dict[str, Any] = {"_SLOW": _SLOW, "type": type, "list": list}
         self.lines: list[str] = []
         self._n = 0
+        self._branching = False  # emitting the branches of an abstract position
 
     def object_program(self, fields: tuple[FieldShape, ...], *, root: bool = False) -> Program:
         """``def program(v)``: the object in ``v``; the root one turns read errors into
@@ -241,16 +244,30 @@ class _Compiler:
             return "None"
         return self._object(fields, var, indent, depth + 1)
 
+    def _inlines(self, child: SelShape, depth: int) -> bool:
+        """Whether the abstract position ``child`` branches inline. Not inside a branch: the
+        branches of nested positions would multiply (the dispatched programs are shared)."""
+        return (
+            depth < INLINE_DEPTH
+            and not self._branching
+            and len(_possible_types(child)) <= INLINE_TYPES
+        )
+
     def _abstract(self, child: SelShape, var: str, indent: str, depth: int) -> str:
-        """One branch per possible type on ``__typename``; a dispatch call beyond a few."""
-        possible = _possible_types(child)
-        if depth >= INLINE_DEPTH or len(possible) > INLINE_TYPES:
+        """One branch per possible type on ``__typename``, or a dispatch call."""
+        if not self._inlines(child, depth):
             return f"{self._const(_dispatch(child))}({var})"
+        self._branching = True
+        out = self._branches(child, var, indent, depth)
+        self._branching = False
+        return out
+
+    def _branches(self, child: SelShape, var: str, indent: str, depth: int) -> str:
         lines = self.lines
         typename, out = self._var(), self._var()
         lines.append(f"{indent}{typename} = {var}['__typename']")
         keyword = "if"
-        for runtime in possible:
+        for runtime in _possible_types(child):
             fields = child.fields_for(runtime.name)
             if fields is None:  # cannot happen for a possible type; refuse it defensively
                 continue
@@ -281,9 +298,9 @@ class _Compiler:
             and child is not None
             and child.abstract
             and not nested
-            and len(_possible_types(child)) > INLINE_TYPES
+            and not self._inlines(child, depth + 1)
         ):
-            # [Abstract!] of many types: the dispatch refuses None by itself.
+            # [Abstract!] dispatched: the dispatch refuses None by itself.
             return f"list(map({self._const(_dispatch(child))}, {var}))"
         if depth >= INLINE_DEPTH:
             program = _Compiler().item_program(fs, item)
