@@ -49,7 +49,9 @@ class CompiledFetch:
 
 def compile_fetch(plan: QueryPlan, fetch: Fetch) -> CompiledFetch:
     """The cached compiled form of ``fetch``, built on first use and kept on the plan."""
-    cache = plan.compiled.setdefault("fetches", {})
+    cache = plan.compiled.get("fetches")
+    if cache is None:
+        cache = plan.compiled["fetches"] = {}
     assert isinstance(cache, dict)
     compiled = cache.get(fetch.id)
     if compiled is None:
@@ -113,6 +115,10 @@ class ExecutionState:
 def _body(
     compiled: CompiledFetch, fetch: Fetch, state: ExecutionState, reps: bytes | None
 ) -> bytes:
+    if not fetch.variable_usages:  # most entity fetches: no comprehension, no dumps
+        if reps is None:
+            return compiled.head + b"{}}"
+        return compiled.head + b'{"representations":' + reps + b"}}"
     used = {n: state.variables[n] for n in fetch.variable_usages if n in state.variables}
     if reps is None:
         return compiled.head + orjson.dumps(used) + b"}"
@@ -142,9 +148,10 @@ async def run_fetch(state: ExecutionState, fetch: Fetch, path: tuple[str, ...] =
 
 
 async def _send(
-    state: ExecutionState, fetch: Fetch, body: bytes, at: tuple[PathItem, ...]
+    state: ExecutionState, fetch: Fetch, body: bytes, path: tuple[str, ...]
 ) -> dict[str, Any] | None:
-    """The parsed response, or None after recording one transport error at ``at``."""
+    """The parsed response, or None after recording one transport error at the static
+    prefix of the Flatten ``path``."""
     state.fetches += 1
     try:
         return await state.transport.fetch(
@@ -155,7 +162,8 @@ async def _send(
             "subgraph fetch failed",
             extra={"graph": fetch.service, "fetch_id": fetch.id, "status": exc.status},
         )
-        state.errors.append(ResponseError(exc.message, at or None, exc.code, fetch.service))
+        at = static_prefix(path) or None
+        state.errors.append(ResponseError(exc.message, at, exc.code, fetch.service))
         return None
 
 
@@ -187,7 +195,7 @@ async def _reentry(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) -
     if not targets:
         return
     compiled = compile_fetch(state.plan, fetch)
-    response = await _send(state, fetch, _body(compiled, fetch, state, None), static_prefix(path))
+    response = await _send(state, fetch, _body(compiled, fetch, state, None), path)
     if response is None:
         return
     data = response.get("data")
@@ -215,8 +223,7 @@ async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) 
         return  # nothing to ask: no HTTP call, no error
     compiled = compile_fetch(state.plan, fetch)
     body = _body(compiled, fetch, state, reps.json())
-    prefix = static_prefix(path)
-    response = await _send(state, fetch, body, prefix)
+    response = await _send(state, fetch, body, path)
     if response is None:
         return
     data = response.get("data")
@@ -227,7 +234,8 @@ async def _entities(state: ExecutionState, fetch: Fetch, path: tuple[str, ...]) 
         state.merged_at(path)
     elif entities is not None or not errors:
         got = len(entities) if isinstance(entities, list) else "no"
-        _malformed(state, fetch, prefix, f"expected {len(reps)} entities, got {got}")
+        why = f"expected {len(reps)} entities, got {got}"
+        _malformed(state, fetch, static_prefix(path), why)
     if errors:
         _entity_errors(state, fetch, path, reps, errors)
 
