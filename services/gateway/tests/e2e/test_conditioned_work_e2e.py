@@ -16,6 +16,8 @@ from gwharness.catalog import CATALOG_SUPERGRAPH, catalog_subgraphs
 from gwharness.depot import DEPOT_SUPERGRAPH, depot_subgraphs
 from gwharness.gallery import gallery_subgraphs, gallery_supergraph
 from gwharness.gatewayapp import GatewayClient, running_gateway
+from gwharness.pricing import PRICING_SUPERGRAPH, pricing_subgraphs
+from gwharness.shop import SHOP_SUPERGRAPH, shop_subgraphs
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -183,3 +185,38 @@ async def test_a_conditioned_type_joins_the_fetch_of_another_type(
     assert books_only[1] == every_name[1] == {"shop": 1, "names": 1}
     assert await run(gallery, query, {"s": True}) == books_only
     assert await run(gallery, query, {"s": False}) == every_name
+
+
+@pytest.fixture(scope="module")
+async def shop() -> AsyncIterator[GatewayClient]:
+    async with running_gateway(SHOP_SUPERGRAPH, shop_subgraphs()) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+async def pricing() -> AsyncIterator[GatewayClient]:
+    async with running_gateway(PRICING_SUPERGRAPH, pricing_subgraphs()) as client:
+        yield client
+
+
+async def test_a_requiring_field_joins_a_fetch_made_anyway(shop: GatewayClient) -> None:
+    """price and weight come with the product list whatever $s: shippingEstimate joins
+    inStock's inventory request, one request either way."""
+    query = "query ($s: Boolean!) { topProducts { inStock shippingEstimate @skip(if: $s) } }"
+    stock = await run(shop, "{ topProducts { inStock } }")
+    both = await run(shop, "{ topProducts { inStock shippingEstimate } }")
+    assert stock[1] == both[1] == {"products": 1, "inventory": 1}
+    assert await run(shop, query, {"s": True}) == stock
+    assert await run(shop, query, {"s": False}) == both
+
+
+async def test_a_requirement_chain_under_a_condition(pricing: GatewayClient) -> None:
+    """finalEur needs tax (which needs a EUR price) and the discount: with $v false only
+    the fetches for the discount are made."""
+    query = "query ($v: Boolean!) { items { id discount finalEur @include(if: $v) } }"
+    discount = await run(pricing, "{ items { id discount } }")
+    assert discount[1] == {"items": 1, "prices": 1}
+    assert await run(pricing, query, {"v": False}) == discount
+    unconditioned = await run(pricing, "{ items { id discount finalEur } }")
+    assert unconditioned[1] == {"items": 1, "prices": 1, "tax": 1, "ship": 1}
+    assert await run(pricing, query, {"v": True}) == unconditioned

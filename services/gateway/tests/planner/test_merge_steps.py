@@ -70,11 +70,19 @@ def test_a_plain_and_a_requires_step_after_one_parent_share_a_fetch() -> None:
     assert plan_text(STORE, "{ topProducts { inStock shippingEstimate } }") == expected
 
 
-def test_steps_under_different_conditions_stay_apart() -> None:
-    """Merged, the conditioned part would run (or be skipped) with the other."""
+def test_a_conditioned_step_joins_the_other_under_its_directive() -> None:
+    """inStock's fetch is made anyway, and price and weight come with the product list
+    whatever $v: shippingEstimate joins it, guarded by the client's directive."""
     query = "query($v: Boolean!) { topProducts { inStock shippingEstimate @include(if: $v) } }"
-    services = [service for service, _ in fetch_operations(STORE, query)]
-    assert services == ["products", "inventory", "inventory"]
+    assert fetch_operations(STORE, query) == [
+        ("products", "query { topProducts { __typename upc price weight } }"),
+        (
+            "inventory",
+            "query($representations: [_Any!]!, $v: Boolean!) { _entities(representations: "
+            "$representations) { ... on Product { inStock ... @include(if: $v) "
+            "{ shippingEstimate } } } }",
+        ),
+    ]
 
 
 def test_a_leaf_step_joins_a_later_step_whose_parents_come_after_its_own() -> None:

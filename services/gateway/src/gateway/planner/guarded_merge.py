@@ -8,12 +8,14 @@ that fetch is made anyway: the conditioned step's selection joins it inside
 with ``$v`` true one request answers both. Steps that depend on the conditioned one keep
 their own Condition nodes.
 
-Only when the conditioned step leaves the other's representations as they are: an input
-field the other fetch does not already send may come from a fetch skipped under the
-condition, and a representation missing it would lose the entity for the unconditioned
-fields too. Input types whose objects the other fetch never sends may join (``... on
-Video @include(if: $v) { views }`` beside ``... on Article { views }``): a Video whose key
-was skipped is simply not sent, and one that is sent gets ``{}``.
+Representations must not lose an entity the other fetch answered. An input field the
+other does not already send may come from a fetch skipped under the condition, and a
+representation missing it is not sent at all: such a step stays apart, unless the walker
+found the field *settled* (``Step.settled_inputs``: the parent returns it for every object
+whatever the conditions, as ``price weight`` for ``shippingEstimate``). Input types whose
+objects the other fetch never sends may join (``... on Video @include(if: $v) { views }``
+beside ``... on Article { views }``): a Video whose key was skipped is simply not sent, and
+one that is sent gets ``{}``.
 """
 
 from __future__ import annotations
@@ -51,8 +53,12 @@ def _inputs_included(a: Step, b: Step) -> bool:
             continue
         if a.possible.get(type_name) != b.possible.get(type_name):
             return False
-        if any(mine.get(key) != f for key, f in fields.items()):
-            return False
+        for key, f in fields.items():
+            if key in mine:
+                if mine[key] != f:
+                    return False
+            elif (type_name, key) not in b.settled_inputs:
+                return False
     return True
 
 
@@ -104,9 +110,11 @@ def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
     directives = _directives(b.conditions - a.conditions)
     merge_selection(a.selection, _wrap(a.selection, b.selection, directives))
     for type_name, fields in b.inputs.items():
-        if type_name not in a.inputs:
-            a.inputs[type_name] = dict(fields)
-            a.possible[type_name] = b.possible[type_name]
+        mine = a.inputs.setdefault(type_name, {})
+        for key, f in fields.items():
+            mine.setdefault(key, f)
+        a.possible.setdefault(type_name, b.possible[type_name])
+    a.settled_inputs |= b.settled_inputs
     a.variables |= b.variables | {v for v, _ in b.conditions - a.conditions}
     a.requires_step = a.requires_step or b.requires_step
     for child in list(b.children):

@@ -51,6 +51,9 @@ class Step:
     parents: list[Step] = field(default_factory=list)
     children: list[Step] = field(default_factory=list)
     variables: set[str] = field(default_factory=set)  # client variables the fetch uses
+    # (input type, field) of requirements read where every object at the path has them
+    # whenever the parents run, whatever the conditions (see guarded_merge)
+    settled_inputs: set[tuple[str, str]] = field(default_factory=set)
 
     def add_parent(self, parent: Step) -> None:
         if parent is self or parent in self.parents:

@@ -75,6 +75,14 @@ def _composite(f: Field) -> bool:
     return f.field_def is not None and is_composite_type(get_named_type(f.field_def.type))
 
 
+def _field_names(selections: tuple[Selection, ...]) -> set[str]:
+    """Names of the top-level fields, fragments looked through."""
+    out: set[str] = set()
+    for s in selections:
+        out |= _field_names(s.selections) if isinstance(s, Fragment) else {s.name}
+    return out
+
+
 def _holds_conflict(step: Step, type_name: str, f: Field) -> bool:
     """Whether the step's ``... on type_name`` selection has another field under f's key."""
     frag = step.selection.items.get(("t", type_name, ""))
@@ -574,11 +582,16 @@ class Walker:
         self.touched.append(set())
         self.plan_set(rctx, required, internal=True)
         used = self.touched.pop()
+        # R went only into the step at this position, and no directive lies between that
+        # step's top and here: the parents hold R for every object whatever f's conditions.
+        settled = used <= {ctx.step} and ctx.conds == ctx.step.conditions
         key_fields = self.fieldsets.tree(key_sel, in_type)
         self.collect_key(pctx, key_fields)
         step = self.requires_step(pctx, dest, conds, used, None if internal else f)
         self.add_inputs(step, in_type, pctx.path, key_fields, key=True)
         self.add_inputs(step, in_type, pctx.path, required, key=False)
+        if settled:
+            step.settled_inputs.update((in_type, name) for name in _field_names(required))
         frag = step.selection.get_fragment(dest.type_name, "")
         sctx = Ctx(step, frag.sub, dest, pctx.path, conds)
         self.touch(step)
