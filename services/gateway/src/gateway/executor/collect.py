@@ -135,6 +135,9 @@ def _simple_key(requires: ReqShape) -> tuple[frozenset[str], tuple[str, ...]] | 
     return fragment.possible_types, tuple(keys)
 
 
+_TYPENAME = itemgetter("__typename")
+
+
 def _collect_simple(
     entities: list[dict[str, Any]], types: frozenset[str], keys: tuple[str, ...]
 ) -> Representations:
@@ -143,28 +146,30 @@ def _collect_simple(
 
     No identity check: the working data is a tree (see ``collect``).
     """
-    typenames = list(map(dict.get, entities, repeat("__typename", len(entities))))
-    if not types.issuperset(typenames):  # other types at an abstract position
-        wanted = [t in types for t in typenames]
-        entities = [e for e, keep in zip(entities, wanted, strict=True) if keep]
-        typenames = [t for t, keep in zip(typenames, wanted, strict=True) if keep]
+    try:
+        every = types.issuperset(map(_TYPENAME, entities))
+    except KeyError:  # an object without __typename
+        every = False
+    if not every:  # other types at an abstract position: keep the wanted ones
+        typenames = map(dict.get, entities, repeat("__typename"))
+        entities = [e for e, t in zip(entities, typenames, strict=True) if t in types]
     n = len(entities)
     if not n:
         return Representations()
     # One wanted type: the typename is the same everywhere, so the keys alone identify.
-    one_type = typenames[0] if len(types) == 1 else None
+    one_type: str | None = entities[0]["__typename"] if len(types) == 1 else None
     getter = itemgetter(*keys) if one_type is not None else itemgetter("__typename", *keys)
     try:  # per entity, a value (one key and one type) or a tuple
         idents = list(map(getter, entities))
     except KeyError:  # a missing key field: that entity is not sent
-        return _collect_each(entities, typenames, keys)
+        return _collect_each(entities, keys)
     distinct = dict.fromkeys(idents)  # first-seen order, as the entity loop gives
     if one_type is not None and len(keys) == 1:
         incomplete = None in distinct
     else:
         incomplete = any(None in ident for ident in distinct)
     if incomplete:  # a null key field: that entity is not sent
-        return _collect_each(entities, typenames, keys)
+        return _collect_each(entities, keys)
     count = len(distinct)
     if count == n:  # no duplicates (e.g. a top-level list)
         order = list(range(n))
@@ -201,14 +206,12 @@ def _builder(keys: tuple[str, ...], one_type: bool) -> RepBuilder:
     return build
 
 
-def _collect_each(
-    entities: list[dict[str, Any]], typenames: list[Any], keys: tuple[str, ...]
-) -> Representations:
-    """Entity by entity, skipping those with a missing or null key field."""
+def _collect_each(entities: list[dict[str, Any]], keys: tuple[str, ...]) -> Representations:
+    """Entity by entity (all of wanted types), skipping those with a missing or null key."""
     out = Representations()
     index: dict[tuple[Any, ...], int] = {}  # (typename, *keys) -> representation index
-    for entity, typename in zip(entities, typenames, strict=True):
-        ident = (typename, *map(entity.get, keys))
+    for entity in entities:
+        ident = (entity["__typename"], *map(entity.get, keys))
         if None in ident:
             continue
         i = index.get(ident)
