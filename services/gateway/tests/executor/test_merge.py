@@ -239,7 +239,7 @@ def _simple(types: frozenset[str], *keys: str) -> ReqShape:
 
 
 def test_every_simple_key_form_agrees_with_the_reference_projection() -> None:
-    # One or two wanted types, one or two keys; complete, duplicated, foreign-typed,
+    # One or two wanted types, no, one or two keys; complete, duplicated, foreign-typed,
     # incomplete and null-keyed entities.
     complete: list[dict[str, Any]] = [
         {"__typename": ("Product", "Book")[i % 2], "upc": str(i % 4), "sku": i % 3}
@@ -255,6 +255,8 @@ def test_every_simple_key_form_agrees_with_the_reference_projection() -> None:
     ]
     products = [row for row in complete if row["__typename"] == "Product"]
     for requires in (
+        _simple(frozenset({"Product"})),  # no key: the general projection
+        _simple(frozenset({"Product", "Book"})),
         _simple(frozenset({"Product"}), "upc"),
         _simple(frozenset({"Product"}), "upc", "sku"),
         _simple(frozenset({"Product", "Book"}), "upc"),

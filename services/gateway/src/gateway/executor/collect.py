@@ -132,6 +132,8 @@ def _simple_key(requires: ReqShape) -> tuple[frozenset[str], tuple[str, ...]] | 
         if f.shape is not None or f.list_depth or f.source != f.key or not f.non_null:
             return None
         keys.append(f.key)
+    if not keys:  # ``... on T { __typename }``: nothing to read by itemgetter
+        return None
     return fragment.possible_types, tuple(keys)
 
 
