@@ -186,6 +186,18 @@ def test_the_program_shapes_normal_data_like_the_interpreter(
     assert (b'"cast"' in compiled) is not variables["skipCast"]
 
 
+def test_parsed_data_is_read_by_the_parsers_own_key_objects() -> None:
+    # orjson caches the keys it makes; the programs close over those objects, so their
+    # lookups in subgraph answers match on identity (an optimisation, never a condition).
+    root = _root(ASSIGNMENTS[0])
+    program = shape_program(root)
+    parsed = orjson.loads(orjson.dumps(DATA))
+    assert orjson.dumps(program(parsed)) == _interpreted(root, copy.deepcopy(DATA))[0]
+    read = [cell.cell_contents for cell in program.__closure__ or ()]
+    assert any(key is cell for key in parsed for cell in read)
+    assert not any(key is cell for key in DATA for cell in read)  # literals: equal only
+
+
 @pytest.mark.parametrize("variables", ASSIGNMENTS)
 def test_every_broken_variant_gives_the_interpreters_data_and_errors(
     variables: dict[str, bool], inline_limits: None

@@ -21,6 +21,9 @@ dict raises ``TypeError`` (``v[k]``) or ``AttributeError`` (``v.get``), a missin
 non-null key ``KeyError``, and the root program turns those three into
 ``SlowPath`` (an object that reads no key checks ``type(v)`` itself).
 
+Keys are read through variables holding the very key objects ``orjson.loads``
+makes (its key cache), so lookups in subgraph answers match on identity.
+
 Programs are built from the interpreter's own ``FieldShape`` lists (the same
 fragment evaluation and ``@skip``/``@include`` assignment) and kept on the
 ``SelShape``, which is cached with the plan; abstract positions compile the
@@ -32,6 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+import orjson
 from graphql import (
     GraphQLEnumType,
     GraphQLInterfaceType,
@@ -108,6 +112,12 @@ def _dispatch(sel: SelShape) -> Program:
     return dispatch
 
 
+def _parsed_key(key: str) -> str:
+    """``key`` as the object ``orjson.loads`` currently gives for it (see ``_Compiler._key``)."""
+    parsed: dict[str, None] = orjson.loads(orjson.dumps({key: None}))
+    return next(iter(parsed))
+
+
 def _possible_types(sel: SelShape) -> list[GraphQLObjectType]:
     static = sel.schema.type_map[sel.static]
     assert isinstance(static, GraphQLInterfaceType | GraphQLUnionType)
@@ -127,6 +137,7 @@ class _Compiler:
         self.lines: list[str] = []
         self._n = 0
         self._branching = False  # emitting the branches of an abstract position
+        self._keys: dict[str, str] = {}  # data key -> the closure variable holding it
 
     def object_program(self, fields: tuple[FieldShape, ...], *, root: bool = False) -> Program:
         """``def program(v)``: the object in ``v``; the root one turns read errors into
@@ -153,13 +164,26 @@ class _Compiler:
         return self._exec()
 
     def _exec(self) -> Program:
-        exec("\n".join(self.lines), self.namespace)  # noqa: S102 - source built from schema names
-        program: Program = self.namespace["program"]
+        """The program, closed over the data keys it reads (see ``_key``)."""
+        names = ", ".join(self._keys.values())
+        source = "\n".join([f"def make({names}):", *("    " + line for line in self.lines)])
+        exec(source + "\n    return program", self.namespace)  # noqa: S102 - from schema names
+        program: Program = self.namespace["make"](*map(_parsed_key, self._keys))
         return program
 
     def _var(self) -> str:
         self._n += 1
         return f"x{self._n}"
+
+    def _key(self, key: str) -> str:
+        """The variable holding data key ``key`` as ``orjson.loads`` makes it: the parser
+        caches keys (up to 64 bytes, 2048 of them), so the dicts of subgraph answers hold
+        that very object, and a lookup by it matches on identity instead of comparing
+        characters (a literal is another object: Python interns it)."""
+        name = self._keys.get(key)
+        if name is None:
+            name = self._keys[key] = f"k{len(self._keys)}"
+        return name
 
     def _const(self, value: Any) -> str:
         name = f"c{len(self.namespace)}"
@@ -182,12 +206,12 @@ class _Compiler:
             reads = True
             if not isinstance(fs.type, GraphQLNonNull) and self._is_plain(fs, fs.type):
                 # A nullable scalar: read in the display.
-                items.append(f"{fs.key!r}: {var}.get({fs.key!r})")
+                items.append(f"{fs.key!r}: {var}.get({self._key(fs.key)})")
                 continue
             value = self._var()
             # A missing non-null key raises KeyError, which the root turns into SlowPath.
-            read = "{}[{!r}]" if isinstance(fs.type, GraphQLNonNull) else "{}.get({!r})"
-            lines.append(f"{indent}{value} = {read.format(var, fs.key)}")
+            read = "{}[{}]" if isinstance(fs.type, GraphQLNonNull) else "{}.get({})"
+            lines.append(f"{indent}{value} = {read.format(var, self._key(fs.key))}")
             items.append(f"{fs.key!r}: {self._value(fs, fs.type, value, indent, depth)}")
         if not reads:  # nothing read would fail on a value that is not a dict
             lines.append(f"{indent}if type({var}) is not dict: raise _SLOW")
@@ -265,7 +289,7 @@ class _Compiler:
     def _branches(self, child: SelShape, var: str, indent: str, depth: int) -> str:
         lines = self.lines
         typename, out = self._var(), self._var()
-        lines.append(f"{indent}{typename} = {var}['__typename']")
+        lines.append(f"{indent}{typename} = {var}[{self._key('__typename')}]")
         keyword = "if"
         for runtime in _possible_types(child):
             fields = child.fields_for(runtime.name)
