@@ -220,3 +220,21 @@ async def test_a_requirement_chain_under_a_condition(pricing: GatewayClient) -> 
     unconditioned = await run(pricing, "{ items { id discount finalEur } }")
     assert unconditioned[1] == {"items": 1, "prices": 1, "tax": 1, "ship": 1}
     assert await run(pricing, query, {"v": True}) == unconditioned
+
+
+async def test_fields_of_one_fetch_under_different_conditions(catalog: GatewayClient) -> None:
+    """store is asked only when price or stock is wanted, and then once for both."""
+    query = (
+        "query ($a: Boolean!, $b: Boolean!) "
+        "{ media { title ... on Book { price @include(if: $a) stock @include(if: $b) } } }"
+    )
+    titles = await run(catalog, "{ media { title } }")
+    assert titles[1] == {"library": 1}
+    assert await run(catalog, query, {"a": False, "b": False}) == titles
+    prices = await run(catalog, "{ media { title ... on Book { price } } }")
+    stocks = await run(catalog, "{ media { title ... on Book { stock } } }")
+    both = await run(catalog, "{ media { title ... on Book { price stock } } }")
+    assert prices[1] == stocks[1] == both[1] == {"library": 1, "store": 1}
+    assert await run(catalog, query, {"a": True, "b": False}) == prices
+    assert await run(catalog, query, {"a": False, "b": True}) == stocks
+    assert await run(catalog, query, {"a": True, "b": True}) == both

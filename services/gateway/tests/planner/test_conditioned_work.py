@@ -228,7 +228,7 @@ POSTS = composed(
     type Video @key(fields: "id") { id: ID! title: String }
     """,
     stats="""
-    type Article @key(fields: "id") { id: ID! views: Int }
+    type Article @key(fields: "id") { id: ID! views: Int likes: Int }
     type Video @key(fields: "id") { id: ID! views: Int }
     """,
 )
@@ -265,3 +265,64 @@ def test_a_conditioned_type_joins_the_fetch_of_another_type() -> None:
         "... on Video @include(if: $v) { views } } }"
     )
     assert plan_text(POSTS, query) == expected
+
+
+def test_a_fetch_for_fields_under_different_conditions_runs_when_one_holds() -> None:
+    """Every field of the stats jump has a condition of its own: the fetch runs when one of
+    them holds (a Condition node per variable), and the directives stay on the fields."""
+    expected = dedent(
+        """\
+        QueryPlan {
+          Sequence {
+            Fetch(service: "posts") {
+              {
+                posts {
+                  __typename
+                  ... on Article { __typename id }
+                }
+              }
+            },
+            Condition(if: $a) {
+              Then {
+                Flatten(path: "posts.@") {
+                  Fetch(service: "stats", variables: [a, b]) {
+                    { ... on Article { __typename id } } =>
+                    { ... on Article { views @include(if: $a) likes @skip(if: $b) } }
+                  },
+                },
+              },
+              Else {
+                Skip(if: $b) {
+                  Flatten(path: "posts.@") {
+                    Fetch(service: "stats", variables: [a, b]) {
+                      { ... on Article { __typename id } } =>
+                      { ... on Article { views @include(if: $a) likes @skip(if: $b) } }
+                    },
+                  },
+                },
+              },
+            },
+          },
+        }
+        """
+    ).strip()
+    query = (
+        "query ($a: Boolean!, $b: Boolean!) "
+        "{ posts { ... on Article { views @include(if: $a) likes @skip(if: $b) } } }"
+    )
+    assert plan_text(POSTS, query) == expected
+    result = plan(POSTS, query)
+    for a, b, stats in [(False, True, False), (True, True, True), (False, False, True)]:
+        expected_run = ["posts", "stats"] if stats else ["posts"]
+        assert services_run(result, {"a": a, "b": b}) == expected_run
+
+
+def test_opposite_conditions_on_the_fields_of_one_fetch_need_no_condition_node() -> None:
+    """One of views and likes is always wanted: the fetch always runs."""
+    query = (
+        "query ($a: Boolean!) "
+        "{ posts { ... on Article { views @include(if: $a) likes @skip(if: $a) } } }"
+    )
+    result = plan(POSTS, query)
+    assert isinstance(result.node, Sequence)
+    assert [type(n) for n in result.node.nodes] == [Fetch, Flatten]

@@ -30,6 +30,27 @@ def _wrap(node: PlanNode, conds: Conditions) -> PlanNode:
     return node
 
 
+def _any_of(node: PlanNode, options: list[Conditions]) -> PlanNode | None:
+    """``node`` under Condition nodes that run it when one of ``options`` holds."""
+    if not options:
+        return None
+    if not all(options):
+        return node
+    var = min(v for option in options for v, _ in option)
+    then = _any_of(node, [o - {(var, True)} for o in options if (var, False) not in o])
+    other = _any_of(node, [o - {(var, False)} for o in options if (var, True) not in o])
+    return then if then == other else Condition(var, then, other)
+
+
+def _guard(node: PlanNode, any_of: tuple[Conditions, ...], enclosing: Conditions) -> PlanNode:
+    """``node`` under its step's alternative conditions, less what ``enclosing`` settles."""
+    if not any_of:
+        return node
+    contradicted = {(v, not want) for v, want in enclosing}
+    options = [o - enclosing for o in any_of if not o & contradicted]
+    return _any_of(node, options) or node
+
+
 class _Assembler:
     def __init__(self, steps: list[Step], fetches: dict[int, Fetch]) -> None:
         self.steps = steps
@@ -54,6 +75,7 @@ class _Assembler:
         body = self.node(s)
         if kids:
             body = _seq([body, _par([self.subplan(c, chain, inner) for c in kids])])
+        body = _guard(body, s.any_of, enclosing | s.conditions)
         return _wrap(body, s.conditions - enclosing)
 
     def stages(self, scope: list[Step]) -> list[PlanNode]:

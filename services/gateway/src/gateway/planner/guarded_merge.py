@@ -68,6 +68,7 @@ def _guarded(a: Step, b: Step) -> bool:
         a.kind == b.kind == "entity"
         and (a.graph, a.merge_at, a.mutation_index) == (b.graph, b.merge_at, b.mutation_index)
         and a.conditions < b.conditions
+        and not a.any_of
         and nothing_waits_longer(a, b)
         and not (a.input_rewrites or a.output_rewrites or b.input_rewrites or b.output_rewrites)
         and _inputs_included(a, b)

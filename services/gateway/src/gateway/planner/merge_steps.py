@@ -115,6 +115,11 @@ def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
         a.possible.setdefault(type_name, b.possible[type_name])
     a.variables |= b.variables
     a.requires_step = a.requires_step or b.requires_step
+    # the merged fetch runs whenever either would have
+    if a.any_of and b.any_of:
+        a.any_of = tuple(dict.fromkeys((*a.any_of, *b.any_of)))
+    else:
+        a.any_of = ()
     for child in list(b.children):
         child.remove_parent(b)
         child.add_parent(a)

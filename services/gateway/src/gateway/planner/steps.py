@@ -54,6 +54,9 @@ class Step:
     # (input type, field) of requirements read where every object at the path has them
     # whenever the parents run, whatever the conditions (see guarded_merge)
     settled_inputs: set[tuple[str, str]] = field(default_factory=set)
+    # besides ``conditions``, the step runs only when one of these holds: every field it
+    # was made for carries its own further conditions (empty: no such guard)
+    any_of: tuple[Conditions, ...] = ()
 
     def add_parent(self, parent: Step) -> None:
         if parent is self or parent in self.parents:

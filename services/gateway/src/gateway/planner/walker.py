@@ -480,9 +480,19 @@ class Walker:
             gctx = replace(ctx, conds=ctx.conds | common)
             # Internal fields never collide: they get _qp aliases (H7).
             fresh = not internal and self.lands_on_conflict(gctx, chain, [f for f, _ in plain])
+            created = len(self.steps.steps)
             jctx = self.jump(gctx, chain, fresh=fresh)
+            self.guard_new_steps(created, [f.conditions - common for f, _ in plain])
             for f, e in plain:
                 self.plan_field(jctx, f, e, internal, strip=common)
+
+    def guard_new_steps(self, created: int, residuals: list[Conditions]) -> None:
+        """When every field of a jump has further conditions of its own, the steps made for
+        it (from index ``created`` on) run only when one of them holds; the directives stay
+        on the fields, so with every condition false no fetch is made for them."""
+        if all(residuals):
+            for step in self.steps.steps[created:]:
+                step.any_of = tuple(dict.fromkeys(residuals))
 
     def collect_key(self, ctx: Ctx, key_fields: tuple[Field, ...]) -> None:
         self.add_typename(ctx)
@@ -495,6 +505,8 @@ class Walker:
             step = self.steps.new(graph, "entity", ctx.path, ctx.conds, ctx.step.mutation_index)
             if not fresh:
                 self.children[k] = step
+        else:
+            step.any_of = ()  # another use, which that guard may not cover
         step.add_parent(ctx.step)
         return step
 
