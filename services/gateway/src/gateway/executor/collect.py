@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
@@ -30,7 +31,7 @@ def objects_at(data: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
             level = list(chain.from_iterable(v for v in level if v.__class__ is list))
             continue
         try:  # every value an object: one C loop
-            level = list(map(dict.get, level, repeat(step)))
+            level = list(map(dict.get, level, repeat(_parsed_key(step))))
         except TypeError:  # a null (or scalar, or list) among them
             level = [value.get(step) if value.__class__ is dict else None for value in level]
         if None in level:
@@ -137,7 +138,20 @@ def _simple_key(requires: ReqShape) -> tuple[frozenset[str], tuple[str, ...]] | 
     return fragment.possible_types, tuple(keys)
 
 
-_TYPENAME = itemgetter("__typename")
+@cache
+def _parsed_key(key: str) -> str:
+    """``key`` as the object ``orjson.loads`` gives for it: the parser caches keys (up to
+    64 bytes), so the dicts of subgraph answers hold that very object and a lookup by it
+    matches on identity instead of comparing characters. Should the parser's cache drop
+    it, lookups still match, by comparison."""
+    parsed: dict[str, None] = orjson.loads(orjson.dumps({key: None}))
+    return next(iter(parsed))
+
+
+@cache
+def _getter(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
+    """``itemgetter(*keys)`` over the parsed key objects (``_parsed_key``)."""
+    return itemgetter(*map(_parsed_key, keys))
 
 
 def _collect_simple(
@@ -149,7 +163,7 @@ def _collect_simple(
     No identity check: the working data is a tree (see ``collect``).
     """
     try:
-        every = types.issuperset(map(_TYPENAME, entities))
+        every = types.issuperset(map(_getter(("__typename",)), entities))
     except KeyError:  # an object without __typename
         every = False
     if not every:  # other types at an abstract position: keep the wanted ones
@@ -160,7 +174,7 @@ def _collect_simple(
         return Representations()
     # One wanted type: the typename is the same everywhere, so the keys alone identify.
     one_type: str | None = entities[0]["__typename"] if len(types) == 1 else None
-    getter = itemgetter(*keys) if one_type is not None else itemgetter("__typename", *keys)
+    getter = _getter(keys if one_type is not None else ("__typename", *keys))
     try:  # per entity, a value (one key and one type) or a tuple
         idents = list(map(getter, entities))
     except KeyError:  # a missing key field: that entity is not sent
