@@ -158,7 +158,7 @@ def _collect_simple(
     entities: list[dict[str, Any]], types: frozenset[str], keys: tuple[str, ...]
 ) -> Representations:
     """Same result as the general projection: ``__typename`` and the keys read by C loops
-    (``map``), deduplicated by ``dict.fromkeys``, serialized in one call.
+    (``map``), deduplicated in first-seen order (``_first_seen``), serialized in one call.
 
     No identity check: the working data is a tree (see ``collect``).
     """
