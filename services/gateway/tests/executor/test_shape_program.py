@@ -271,3 +271,23 @@ def test_nested_abstract_positions_do_not_multiply_the_generated_code() -> None:
         program = shape_program(shape_for(NESTED_SCHEMA, operation, {}, {}))
         sizes.append(len(program.__code__.co_code))
     assert sizes[0] == sizes[1]
+
+
+def test_unknown_type_names_from_a_subgraph_are_not_kept() -> None:
+    # Any string a subgraph sends as __typename must not grow the caches kept with the
+    # plan; INLINE_TYPES 1 forces the dispatch, which keeps a program per type seen.
+    for types in [INLINE_TYPES, 1]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(shape_program_module, "INLINE_TYPES", types)
+            root = _root(ASSIGNMENTS[0])
+            program = shape_program(root)
+            for n in range(5):
+                data = copy.deepcopy(DATA)
+                data["hits"][0]["__typename"] = f"Nope{n}"
+                with pytest.raises(SlowPath):
+                    program(data)
+                assert _interpreted(root, data)[1]  # the interpreter reports the bad type
+        hits = next(f for f in root.fields_for("Query") or () if f.key == "hits").child
+        assert hits is not None
+        assert "Book" in hits._by_type  # the known types are kept
+        assert not any(name.startswith("Nope") for name in [*hits.programs, *hits._by_type])

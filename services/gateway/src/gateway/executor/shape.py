@@ -97,7 +97,8 @@ class SelShape:
         except KeyError:
             pass
         result = self._compile(typename)
-        self._by_type[typename] = result
+        if typename in self.schema.type_map:  # not any name a subgraph sends: bounded
+            self._by_type[typename] = result
         return result
 
     def generic(self) -> tuple[FieldShape, ...] | None:

@@ -89,8 +89,9 @@ def _object_program(sel: SelShape, typename: str) -> Program:
     program = sel.programs.get(typename)
     if program is None:
         fields = sel.fields_for(typename)
-        program = _slow if fields is None else _Compiler().object_program(fields)
-        sel.programs[typename] = program
+        if fields is None:  # not kept: the name may be anything a subgraph sent
+            return _slow
+        program = sel.programs[typename] = _Compiler().object_program(fields)
     return program
 
 
@@ -106,7 +107,10 @@ def _dispatch(sel: SelShape) -> Program:
             if typename.__class__ is not str or typename == static:
                 # No type, or an interface object's answer: the generic fields.
                 raise _SLOW
-            program = table[typename] = _object_program(sel, typename)
+            program = _object_program(sel, typename)
+            if program is _slow:  # not a possible type: nothing kept for the name
+                raise _SLOW
+            table[typename] = program
         return program(value)
 
     return dispatch
