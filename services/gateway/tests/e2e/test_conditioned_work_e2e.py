@@ -238,3 +238,18 @@ async def test_fields_of_one_fetch_under_different_conditions(catalog: GatewayCl
     assert await run(catalog, query, {"a": True, "b": False}) == prices
     assert await run(catalog, query, {"a": False, "b": True}) == stocks
     assert await run(catalog, query, {"a": True, "b": True}) == both
+
+
+@pytest.mark.parametrize(("g", "b"), [(False, False), (False, True), (True, False), (True, True)])
+async def test_two_type_conditions_under_different_conditions(
+    gallery: GatewayClient, g: bool, b: bool
+) -> None:
+    """Games' and Books' names come from one names request, made when either is wanted."""
+    query = (
+        "query ($g: Boolean!, $b: Boolean!) "
+        "{ shelf { id ... on Game @include(if: $g) { name } ... on Book @skip(if: $b) { name } } }"
+    )
+    literal = query.split(") ", 1)[1].replace("$g", str(g).lower()).replace("$b", str(b).lower())
+    expected = await run(gallery, literal)
+    assert expected[1] == ({"shop": 1, "names": 1} if g or not b else {"shop": 1})
+    assert await run(gallery, query, {"g": g, "b": b}) == expected

@@ -13,6 +13,7 @@ from textwrap import dedent
 from qpkit import composed, plan, plan_text
 
 from gateway.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from gateway.planner import iter_fetches
 
 # tracking's key (trackingNo) comes through fleet; its eta requires depot's weightKg.
 DEPOT = composed(
@@ -326,3 +327,23 @@ def test_opposite_conditions_on_the_fields_of_one_fetch_need_no_condition_node()
     result = plan(POSTS, query)
     assert isinstance(result.node, Sequence)
     assert [type(n) for n in result.node.nodes] == [Fetch, Flatten]
+
+
+def test_steps_under_different_conditions_share_one_fetch_run_when_either_holds() -> None:
+    """Neither condition set contains the other: one stats fetch, run when either holds,
+    each part under its own directive."""
+    query = (
+        "query ($v: Boolean!, $w: Boolean!) "
+        "{ posts { ... on Video @include(if: $w) { views } ... on Article @skip(if: $v) { views } } }"
+    )
+    result = plan(POSTS, query)
+    # the fetch sits in both branches of Condition(if: $v): the same node twice
+    stats = {f.operation for f in iter_fetches(result) if f.service == "stats"}
+    assert stats == {
+        "query($representations: [_Any!]!, $v: Boolean!, $w: Boolean!) { _entities("
+        "representations: $representations) { ... on Article { ... @skip(if: $v) { views } } "
+        "... on Video { ... @include(if: $w) { views } } } }"
+    }
+    for v, w, fetched in [(True, False, False), (False, False, True), (True, True, True)]:
+        expected = ["posts", "stats"] if fetched else ["posts"]
+        assert services_run(result, {"v": v, "w": w}) == expected

@@ -6,7 +6,9 @@ path, after the same parents, with the same representations, runs under fewer co
 that fetch is made anyway: the conditioned step's selection joins it inside
 ``... @include(if: $v) { ... }``. With ``$v`` false the subgraph answers the rest alone;
 with ``$v`` true one request answers both. Steps that depend on the conditioned one keep
-their own Condition nodes.
+their own Condition nodes. Two steps whose conditions only overlap merge too: the fetch
+runs under the shared ones when either side's others hold (``Step.any_of``), each part
+wrapped in its own directives.
 
 Representations must not lose an entity the other fetch answered. An input field the
 other does not already send may come from a fetch skipped under the condition, and a
@@ -62,18 +64,32 @@ def _inputs_included(a: Step, b: Step) -> bool:
     return True
 
 
-def _guarded(a: Step, b: Step) -> bool:
-    """Whether ``a`` runs whenever ``b`` does and can answer ``b``'s selection too."""
-    return (
+def _joinable(a: Step, b: Step, *, nested: bool) -> bool:
+    """Whether ``a`` can also answer ``b``'s selection, each part under its own conditions.
+
+    ``nested``: ``a``'s conditions are a strict subset of ``b``'s (``a`` runs whenever ``b``
+    does). Otherwise the two only share some conditions: the merged fetch runs under those
+    when either one's other conditions hold, so each side's inputs must suit the other.
+    """
+    if not (
         a.kind == b.kind == "entity"
         and (a.graph, a.merge_at, a.mutation_index) == (b.graph, b.merge_at, b.mutation_index)
-        and a.conditions < b.conditions
         and not a.any_of
         and nothing_waits_longer(a, b)
         and not (a.input_rewrites or a.output_rewrites or b.input_rewrites or b.output_rewrites)
-        and _inputs_included(a, b)
         and all(isinstance(i, SelFrag) for i in b.selection.items.values())
         and all(b.conditions <= c.conditions for c in b.children)
+        and _inputs_included(a, b)
+    ):
+        return False
+    if nested:
+        return a.conditions < b.conditions
+    return (
+        not (a.conditions <= b.conditions or b.conditions <= a.conditions)
+        and not b.any_of
+        and all(isinstance(i, SelFrag) for i in a.selection.items.values())
+        and all(a.conditions <= c.conditions for c in a.children)
+        and _inputs_included(b, a)
     )
 
 
@@ -108,15 +124,20 @@ def _wrap(into: SelSet, selection: SelSet, directives: str) -> SelSet:
 
 
 def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
-    directives = _directives(b.conditions - a.conditions)
-    merge_selection(a.selection, _wrap(a.selection, b.selection, directives))
+    common = a.conditions & b.conditions
+    a_only, b_only = a.conditions - common, b.conditions - common
+    if a_only:  # a runs under fewer conditions now: its own part keeps them
+        a.selection = _wrap(SelSet(), a.selection, _directives(a_only))
+        a.any_of = (a_only, b_only)
+        a.conditions = common
+    merge_selection(a.selection, _wrap(a.selection, b.selection, _directives(b_only)))
     for type_name, fields in b.inputs.items():
         mine = a.inputs.setdefault(type_name, {})
         for key, f in fields.items():
             mine.setdefault(key, f)
         a.possible.setdefault(type_name, b.possible[type_name])
     a.settled_inputs |= b.settled_inputs
-    a.variables |= b.variables | {v for v, _ in b.conditions - a.conditions}
+    a.variables |= b.variables | {v for v, _ in a_only | b_only}
     a.requires_step = a.requires_step or b.requires_step
     for child in list(b.children):
         child.remove_parent(b)
@@ -127,26 +148,28 @@ def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
 
 
 def merge_guarded_steps(graph: StepGraph) -> bool:
-    """Merge conditioned entity steps into twins that run anyway; whether any was merged.
+    """Merge conditioned entity steps into steps that run anyway, or that share some of their
+    conditions; whether any was merged.
 
     Each receiving step is checked against everything merged into it so far, conditions
     removed (GraphQL validates fields under every fragment of a selection as one set).
     """
     merged = False
     unguarded: dict[int, SelSet] = {}  # step id -> its selection and everything merged in
-    while True:
-        pair = None
+
+    def find(*, nested: bool) -> tuple[Step, Step] | None:
         for b in graph.steps:
             for a in graph.steps:
-                if a is b or not _guarded(a, b):
+                if a is b or not _joinable(a, b, nested=nested):
                     continue
                 if a.id not in unguarded:
                     unguarded[a.id] = copy.deepcopy(a.selection)
                 if selections_merge(unguarded[a.id], unguarded.get(b.id, b.selection)):
-                    pair = (a, b)
-                    break
-            if pair is not None:
-                break
+                    return a, b
+        return None
+
+    while True:
+        pair = find(nested=True) or find(nested=False)
         if pair is None:
             return merged
         a, b = pair
