@@ -290,4 +290,23 @@ def test_unknown_type_names_from_a_subgraph_are_not_kept() -> None:
         hits = next(f for f in root.fields_for("Query") or () if f.key == "hits").child
         assert hits is not None
         assert "Book" in hits._by_type  # the known types are kept
-        assert not any(name.startswith("Nope") for name in [*hits.programs, *hits._by_type])
+        kept = [*hits.programs, *hits._by_type]
+        assert not any(name.startswith("Nope") for name in kept if name is not None)
+
+
+def test_the_generic_fields_are_not_found_by_a_type_name_from_data() -> None:
+    # The interpreter looks up a non-string __typename as "": that must stay an invalid
+    # type even after an untyped (interface object) answer made the generic fields.
+    root = shape_for(SCHEMA, prepare_operation(SCHEMA, "{ nodes { id } }"), {}, {})
+    untyped = {"nodes": [{"id": "b1"}]}
+    bad = {"nodes": [{"__typename": 7, "id": "b1"}]}
+    for data in (bad, untyped, bad, untyped):
+        errors: list[ResponseError] = []
+        shaped = Shaper(errors=errors, covered=()).shape(root, copy.deepcopy(data))
+        if data is untyped:
+            assert (shaped, errors) == (untyped, [])
+        else:
+            assert shaped is None
+            assert [e.message for e in errors] == [
+                "Subgraph returned an invalid type for Query.nodes."
+            ]

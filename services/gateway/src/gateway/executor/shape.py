@@ -86,7 +86,9 @@ class SelShape:
     selections: tuple[Selection, ...]
     assignment: Mapping[str, bool]
     abstract: bool
-    _by_type: dict[str, tuple[FieldShape, ...] | None] = field(default_factory=dict)
+    # Field lists by runtime type name; None: the generic fields (``generic``), a key no
+    # __typename from data can reach (an empty or odd name must not find them).
+    _by_type: dict[str | None, tuple[FieldShape, ...] | None] = field(default_factory=dict)
     # Compiled fast paths per runtime type, owned by gateway.executor.shape_program.
     programs: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
 
@@ -105,7 +107,7 @@ class SelShape:
         """At an abstract position whose runtime type is unknown (an ``@interfaceObject``
         answered it): the fields, if none of them depends on the runtime type."""
         try:
-            return self._by_type[""]
+            return self._by_type[None]
         except KeyError:
             pass
         static = self.schema.type_map[self.static]
@@ -116,7 +118,7 @@ class SelShape:
                 result = self._fields(static, grouped)
             else:
                 result = self._same_for_every_type(static)
-        self._by_type[""] = result
+        self._by_type[None] = result
         return result
 
     def _same_for_every_type(self, static: GraphQLInterfaceType) -> tuple[FieldShape, ...] | None:
