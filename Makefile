@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .ONESHELL:
+# Every command of a recipe must succeed (one shell per recipe runs them all).
+.SHELLFLAGS := -ec
 
 # uv from PATH, or bootstrapped into .tools/ on a fresh machine. Recipes see it on PATH
 # (.tools/bin: uv and the cached helm), so tests and tools that shell out to `uv` find it.

@@ -249,36 +249,14 @@ def _merge_entities(
         for item in items:
             if isinstance(item, dict):
                 apply_rewrites(item, fetch.output_rewrites, state.possible)
-    entities = reps.entities
-    # Every representation used once: ``order`` is 0..n-1 (first-seen order), items align.
-    unique = len(entities) == len(items)
-    if set(map(type, items)) == _DICTS_ONLY:
-        # The common cases, in C: dict.update gives deep_merge's result.
-        if unique:  # only new keys for every entity (one check per item)
-            per_entity = items
-            bulk = all(map(_keys_isdisjoint, map(dict.keys, entities), items))
-        else:
-            # Checked per item, not per entity: scalars only (no null, no object or list, no
-            # value naming an abstract type, which deep_merge never writes over a concrete
-            # __typename) merge the same whatever keys the entity has already; else flat
-            # items (nothing mutable to share) and only new keys for every entity.
-            per_entity = list(map(items.__getitem__, reps.order))
-            bulk = (
-                _NOT_SCALAR.isdisjoint(map(type, _values(items)))
-                and abstract.isdisjoint(_values(items))
-            ) or (
-                _CONTAINERS.isdisjoint(map(type, _values(items)))
-                and all(map(_keys_isdisjoint, map(dict.keys, entities), per_entity))
-            )
-        if bulk:
-            deque(map(dict.update, entities, per_entity), maxlen=0)
-            return
+    if _merge_in_bulk(items, reps, abstract):
+        return
     # Each entity gets its own objects, so later merges cannot alias: the first entity of
     # a representation gets the item, later ones a copy, unless the item holds no dict or
     # list (nothing mutable to share). copies[i]: the item's JSON, or b"" for a flat item.
     first_use = [True] * len(items)
     copies: dict[int, bytes] = {}
-    for target, i in zip(entities, reps.order, strict=True):
+    for target, i in zip(reps.entities, reps.order, strict=True):
         item = items[i]
         if item.__class__ is not dict:
             continue
@@ -295,6 +273,35 @@ def _merge_entities(
             target.update(item)  # only new keys (deep_merge's result), without the call
         else:
             deep_merge(target, item, abstract)
+
+
+def _merge_in_bulk(items: list[Any], reps: Representations, abstract: frozenset[str]) -> bool:
+    """The common cases in C, where dict.update gives deep_merge's result; False: not one."""
+    if set(map(type, items)) != _DICTS_ONLY:
+        return False
+    entities = reps.entities
+    if len(entities) == len(items):
+        # Every representation used once (``order`` is 0..n-1, first-seen order): only new
+        # keys for every entity (one check per item).
+        per_entity = items
+        if not all(map(_keys_isdisjoint, map(dict.keys, entities), items)):
+            return False
+    else:
+        # Checked per item, not per entity: scalars only (no null, no object or list, no
+        # value naming an abstract type, which deep_merge never writes over a concrete
+        # __typename) merge the same whatever keys the entity has already; else flat
+        # items (nothing mutable to share) and only new keys for every entity.
+        per_entity = list(map(items.__getitem__, reps.order))
+        plain = _NOT_SCALAR.isdisjoint(map(type, _values(items))) and abstract.isdisjoint(
+            _values(items)
+        )
+        if not plain and not (
+            _CONTAINERS.isdisjoint(map(type, _values(items)))
+            and all(map(_keys_isdisjoint, map(dict.keys, entities), per_entity))
+        ):
+            return False
+    deque(map(dict.update, entities, per_entity), maxlen=0)
+    return True
 
 
 def _values(items: list[dict[str, Any]]) -> Iterator[Any]:
