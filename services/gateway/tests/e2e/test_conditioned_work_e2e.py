@@ -253,3 +253,16 @@ async def test_two_type_conditions_under_different_conditions(
     expected = await run(gallery, literal)
     assert expected[1] == ({"shop": 1, "names": 1} if g or not b else {"shop": 1})
     assert await run(gallery, query, {"g": g, "b": b}) == expected
+
+
+async def test_a_part_under_two_skips_joins_a_fetch(gallery: GatewayClient) -> None:
+    """Under the root fragment's @include($w), Books' second name is under two @skip: each
+    gets its own fragment in the names request (one fragment with both was refused)."""
+    query = (
+        "query ($v: Boolean!, $w: Boolean!) { ... on Query @include(if: $w) { shelf { name "
+        "... on Book @skip(if: $w) { name_3: name @skip(if: $v) } } } }"
+    )
+    for v, w in [(False, True), (False, False), (True, False)]:
+        literal = query.split(") ", 1)[1].replace("$v", str(v).lower())
+        expected = await run(gallery, literal.replace("$w", str(w).lower()))
+        assert await run(gallery, query, {"v": v, "w": w}) == expected

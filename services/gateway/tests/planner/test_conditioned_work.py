@@ -347,3 +347,17 @@ def test_steps_under_different_conditions_share_one_fetch_run_when_either_holds(
     for v, w, fetched in [(True, False, False), (False, False, True), (True, True, True)]:
         expected = ["posts", "stats"] if fetched else ["posts"]
         assert services_run(result, {"v": v, "w": w}) == expected
+
+
+def test_two_conditions_of_one_kind_wrap_in_nested_fragments() -> None:
+    """@include is not repeatable: ``... @include(if: $a) @include(if: $b)`` would make
+    the subgraph refuse the fetch (qpkit.plan validates every fetch)."""
+    query = (
+        "query ($a: Boolean!, $b: Boolean!) { posts { ... on Article { likes "
+        "... @include(if: $a) { ... @include(if: $b) { views } } } } }"
+    )
+    [_posts, stats] = iter_fetches(plan(POSTS, query))
+    assert (
+        "... on Article { likes ... @include(if: $a) { ... @include(if: $b) { views } } }"
+        in stats.operation
+    )

@@ -35,8 +35,13 @@ from gateway.planner.steps import Step, StepGraph
 __all__ = ["merge_guarded_steps"]
 
 
-def _directives(conditions: Conditions) -> str:
-    return "".join(" " + print_ast(d) for d in condition_directives(conditions))
+def _guarded_by(conditions: Conditions, selection: SelSet) -> SelSet:
+    """``selection`` inside one inline fragment per condition (``@skip``/``@include`` are
+    not repeatable: two skips on one fragment make the subgraph refuse the operation)."""
+    for directive in reversed(condition_directives(conditions)):
+        text = " " + print_ast(directive)
+        selection = SelSet({("t", "", text): SelFrag(None, text, selection)})
+    return selection
 
 
 def _inputs_included(a: Step, b: Step) -> bool:
@@ -102,9 +107,9 @@ def _answered(field: SelField, there: SelFrag | SelField | None) -> bool:
     )
 
 
-def _wrap(into: SelSet, selection: SelSet, directives: str) -> SelSet:
-    """``... on T { <sel> }`` becomes ``... on T { ... <directives> { <sel> } }``, less the
-    leaves that ``into`` already selects there unconditionally."""
+def _wrap(into: SelSet, selection: SelSet, conditions: Conditions) -> SelSet:
+    """``... on T { <sel> }`` becomes ``... on T { ... @include(if: $v) { <sel> } }``, less
+    the leaves that ``into`` already selects there unconditionally."""
     out = SelSet()
     for key, item in selection.items.items():
         assert isinstance(item, SelFrag)
@@ -118,7 +123,7 @@ def _wrap(into: SelSet, selection: SelSet, directives: str) -> SelSet:
             }
         )
         if rest.items:
-            inner = SelSet({("t", "", directives): SelFrag(None, directives, rest)})
+            inner = _guarded_by(conditions, rest)
             out.items[key] = SelFrag(item.type_condition, item.directives, inner)
     return out
 
@@ -127,10 +132,10 @@ def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
     common = a.conditions & b.conditions
     a_only, b_only = a.conditions - common, b.conditions - common
     if a_only:  # a runs under fewer conditions now: its own part keeps them
-        a.selection = _wrap(SelSet(), a.selection, _directives(a_only))
+        a.selection = _wrap(SelSet(), a.selection, a_only)
         a.any_of = (a_only, b_only)
         a.conditions = common
-    merge_selection(a.selection, _wrap(a.selection, b.selection, _directives(b_only)))
+    merge_selection(a.selection, _wrap(a.selection, b.selection, b_only))
     for type_name, fields in b.inputs.items():
         mine = a.inputs.setdefault(type_name, {})
         for key, f in fields.items():
