@@ -266,3 +266,20 @@ async def test_a_part_under_two_skips_joins_a_fetch(gallery: GatewayClient) -> N
         literal = query.split(") ", 1)[1].replace("$v", str(v).lower())
         expected = await run(gallery, literal.replace("$w", str(w).lower()))
         assert await run(gallery, query, {"v": v, "w": w}) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "query ($f: Boolean!) { nodes { id rating ... on Film @include(if: $f) { rating } } }",
+        "query ($f: Boolean!) { nodes { ... on Book { rating } ... on Film @skip(if: $f) { rating } } }",
+    ],
+)
+async def test_conditioned_types_behind_an_interface_object(
+    catalog: GatewayClient, query: str
+) -> None:
+    """ratings is asked once, whatever $f: the conditioned part adds no request."""
+    for f in (False, True):
+        expected = await run(catalog, query.split(") ", 1)[1].replace("$f", str(f).lower()))
+        assert expected[1] == {"library": 1, "ratings": 1}
+        assert await run(catalog, query, {"f": f}) == expected

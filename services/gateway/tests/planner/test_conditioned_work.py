@@ -12,7 +12,16 @@ from textwrap import dedent
 
 from qpkit import composed, plan, plan_text
 
-from gateway.plan import Condition, Fetch, Flatten, Parallel, PlanNode, QueryPlan, Sequence
+from gateway.plan import (
+    Condition,
+    Fetch,
+    Flatten,
+    Parallel,
+    PlanNode,
+    QueryPlan,
+    Sequence,
+    SetValue,
+)
 from gateway.planner import iter_fetches
 
 # tracking's key (trackingNo) comes through fleet; its eta requires depot's weightKg.
@@ -34,7 +43,7 @@ DEPOT = composed(
 # reviews holds Node as an @interfaceObject: only catalog knows which nodes are Products.
 NODES = composed(
     catalog="""
-    type Query { products: [Product!]! }
+    type Query { products: [Product!]! nodes: [Node!]! }
     interface Node @key(fields: "id") { id: ID! }
     type Product implements Node @key(fields: "id") { id: ID! name: String }
     type Shop implements Node @key(fields: "id") { id: ID! city: String }
@@ -361,3 +370,30 @@ def test_two_conditions_of_one_kind_wrap_in_nested_fragments() -> None:
         "... on Article { likes ... @include(if: $a) { ... @include(if: $b) { views } } }"
         in stats.operation
     )
+
+
+def test_a_conditioned_type_the_interface_object_fetch_already_covers_joins_it() -> None:
+    """reviews is asked for every node anyway (as a Node): the Products' part adds no
+    representation, so it joins that fetch."""
+    query = (
+        "query ($s: Boolean!) "
+        "{ nodes { id reviewCount ... on Product @skip(if: $s) { reviewCount } } }"
+    )
+    result = plan(NODES, query)
+    assert services_run(result, {"s": True}) == ["catalog", "reviews"]
+    assert services_run(result, {"s": False}) == ["catalog", "reviews"]
+
+
+def test_conditioned_types_behind_an_interface_object_share_one_fetch() -> None:
+    """Shops join the Products' fetch to reviews, both renamed Node."""
+    query = (
+        "query ($v: Boolean!) { nodes { ... on Product { reviewCount } "
+        "... on Shop @include(if: $v) { reviewCount } } }"
+    )
+    [_catalog, reviews] = iter_fetches(plan(NODES, query))
+    assert reviews.input_rewrites == (
+        SetValue(("... on Product", "__typename"), "Node"),
+        SetValue(("... on Shop", "__typename"), "Node"),
+    )
+    assert reviews.requires is not None
+    assert [f.type_condition for f in reviews.requires.fragments] == ["Product", "Shop"]

@@ -17,7 +17,9 @@ found the field *settled* (``Step.settled_inputs``: the parent returns it for ev
 whatever the conditions, as ``price weight`` for ``shippingEstimate``). Input types whose
 objects the other fetch never sends may join (``... on Video @include(if: $v) { views }``
 beside ``... on Article { views }``): a Video whose key was skipped is simply not sent, and
-one that is sent gets ``{}``.
+one that is sent gets ``{}``. Types whose objects it sends anyway, with the same fields and
+renaming (``... on Cat`` behind ``... on Animal``, both renamed to the interface object),
+add nothing.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from graphql import print_ast
 
 from gateway.operation.printer import condition_directives
 from gateway.operation.tree import Conditions
+from gateway.plan.nodes import Rewrite, SetValue
 from gateway.planner.merge_steps import merge_selection, nothing_waits_longer, selections_merge
 from gateway.planner.selection import SelField, SelFrag, SelSet
-from gateway.planner.steps import Step, StepGraph
+from gateway.planner.steps import InputField, Step, StepGraph
 
 __all__ = ["merge_guarded_steps"]
 
@@ -44,18 +47,33 @@ def _guarded_by(conditions: Conditions, selection: SelSet) -> SelSet:
     return selection
 
 
+def _covering(a: Step, type_name: str, possible: frozenset[str]) -> list[str] | None:
+    """``a``'s input types whose objects overlap ``possible`` when they hold all of them
+    (None when they do not; an empty list when none overlaps)."""
+    overlapping = [t for t, objects in a.possible.items() if not objects.isdisjoint(possible)]
+    covered = set().union(*(a.possible[t] for t in overlapping))
+    if overlapping and not possible <= covered | {type_name}:
+        return None
+    return overlapping
+
+
 def _inputs_included(a: Step, b: Step) -> bool:
     """Whether ``b``'s representations leave ``a``'s as they are.
 
-    Each input type of ``b`` is one ``a`` sends with every field ``b`` needs, or a type
-    whose objects ``a`` never sends (possible types disjoint from all of ``a``'s): those
-    representations only serve ``b``, and when they cannot be built ``b`` is not needed.
+    Each input type of ``b`` is one ``a`` sends with every field ``b`` needs (or a settled
+    one, see the module docstring); or a type whose objects ``a`` sends under other types
+    with every field ``b`` needs and the same renaming (their representations are ``a``'s
+    unchanged); or a type whose objects ``a`` never sends: those representations only
+    serve ``b``, and when they cannot be built ``b`` is not needed.
     """
-    theirs: set[str] = set().union(*a.possible.values())
     for type_name, fields in b.inputs.items():
         mine = a.inputs.get(type_name)
         if mine is None:
-            if not theirs.isdisjoint(b.possible[type_name]):
+            covering = _covering(a, type_name, b.possible[type_name])
+            if covering is None or not all(
+                _same_fields(a.inputs[t], fields) and _same_renaming(a, t, b, type_name)
+                for t in covering
+            ):
                 return False
             continue
         if a.possible.get(type_name) != b.possible.get(type_name):
@@ -66,7 +84,36 @@ def _inputs_included(a: Step, b: Step) -> bool:
                     return False
             elif (type_name, key) not in b.settled_inputs:
                 return False
-    return True
+    return _rewrites_fit(a, b)
+
+
+def _same_fields(mine: dict[str, InputField], theirs: dict[str, InputField]) -> bool:
+    return all(mine.get(key) == f for key, f in theirs.items())
+
+
+def _renaming(step: Step, type_name: str) -> list[Rewrite]:
+    on = f"... on {type_name}"
+    return [r for r in step.input_rewrites if r.path[:1] == (on,)]
+
+
+def _same_renaming(a: Step, a_type: str, b: Step, b_type: str) -> bool:
+    """Whether both rename representations of these types alike (the interface object's
+    name for ``__typename``, or nothing)."""
+
+    def values(rewrites: list[Rewrite]) -> list[tuple[tuple[str, ...], str]] | None:
+        out = [(r.path[1:], r.value) for r in rewrites if isinstance(r, SetValue)]
+        return out if len(out) == len(rewrites) else None
+
+    mine = values(_renaming(a, a_type))
+    return mine is not None and mine == values(_renaming(b, b_type))
+
+
+def _rewrites_fit(a: Step, b: Step) -> bool:
+    """``b``'s input rewrites each name one of its own input types (checked above); output
+    rewrites do not exist yet (conflicts are resolved after merging)."""
+    if a.output_rewrites or b.output_rewrites:
+        return False
+    return all(r.path[:1] in {(f"... on {t}",) for t in b.inputs} for r in b.input_rewrites)
 
 
 def _joinable(a: Step, b: Step, *, nested: bool) -> bool:
@@ -81,7 +128,6 @@ def _joinable(a: Step, b: Step, *, nested: bool) -> bool:
         and (a.graph, a.merge_at, a.mutation_index) == (b.graph, b.merge_at, b.mutation_index)
         and not a.any_of
         and nothing_waits_longer(a, b)
-        and not (a.input_rewrites or a.output_rewrites or b.input_rewrites or b.output_rewrites)
         and all(isinstance(i, SelFrag) for i in b.selection.items.values())
         and all(b.conditions <= c.conditions for c in b.children)
         and _inputs_included(a, b)
@@ -137,10 +183,14 @@ def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
         a.conditions = common
     merge_selection(a.selection, _wrap(a.selection, b.selection, b_only))
     for type_name, fields in b.inputs.items():
+        if type_name not in a.inputs and _covering(a, type_name, b.possible[type_name]):
+            continue  # a sends these objects already, with the same fields and renaming
         mine = a.inputs.setdefault(type_name, {})
         for key, f in fields.items():
             mine.setdefault(key, f)
-        a.possible.setdefault(type_name, b.possible[type_name])
+        if type_name not in a.possible:
+            a.possible[type_name] = b.possible[type_name]
+            a.input_rewrites.extend(_renaming(b, type_name))
     a.settled_inputs |= b.settled_inputs
     a.variables |= b.variables | {v for v, _ in a_only | b_only}
     a.requires_step = a.requires_step or b.requires_step
