@@ -273,6 +273,7 @@ async def test_a_part_under_two_skips_joins_a_fetch(gallery: GatewayClient) -> N
     [
         "query ($f: Boolean!) { nodes { id rating ... on Film @include(if: $f) { rating } } }",
         "query ($f: Boolean!) { nodes { ... on Book { rating } ... on Film @skip(if: $f) { rating } } }",
+        "query ($f: Boolean!) { nodes { rating @include(if: $f) ... on Book { rating } } }",
     ],
 )
 async def test_conditioned_types_behind_an_interface_object(

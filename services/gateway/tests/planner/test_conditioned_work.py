@@ -397,3 +397,15 @@ def test_conditioned_types_behind_an_interface_object_share_one_fetch() -> None:
     )
     assert reviews.requires is not None
     assert [f.type_condition for f in reviews.requires.fragments] == ["Product", "Shop"]
+
+
+def test_a_conditioned_interface_position_joins_the_fetch_of_one_implementation() -> None:
+    """Products go to reviews anyway; the conditioned part asks for every node: Shops join
+    that fetch, Products are sent once (same key, same renaming)."""
+    query = (
+        "query ($v: Boolean!) { nodes { reviewCount @include(if: $v) "
+        "... on Product { reviewCount } } }"
+    )
+    [_catalog, reviews] = iter_fetches(plan(NODES, query))
+    assert reviews.requires is not None
+    assert [f.type_condition for f in reviews.requires.fragments] == ["Product", "Node"]

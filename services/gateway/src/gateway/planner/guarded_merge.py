@@ -17,9 +17,9 @@ found the field *settled* (``Step.settled_inputs``: the parent returns it for ev
 whatever the conditions, as ``price weight`` for ``shippingEstimate``). Input types whose
 objects the other fetch never sends may join (``... on Video @include(if: $v) { views }``
 beside ``... on Article { views }``): a Video whose key was skipped is simply not sent, and
-one that is sent gets ``{}``. Types whose objects it sends anyway, with the same fields and
-renaming (``... on Cat`` behind ``... on Animal``, both renamed to the interface object),
-add nothing.
+one that is sent gets ``{}``. Types whose objects the other may send too need the same
+fields and renaming there (``... on Cat`` beside ``... on Animal``, both renamed to the
+interface object): a shared object gets one representation, the same either way.
 """
 
 from __future__ import annotations
@@ -47,32 +47,32 @@ def _guarded_by(conditions: Conditions, selection: SelSet) -> SelSet:
     return selection
 
 
-def _covering(a: Step, type_name: str, possible: frozenset[str]) -> list[str] | None:
-    """``a``'s input types whose objects overlap ``possible`` when they hold all of them
-    (None when they do not; an empty list when none overlaps)."""
-    overlapping = [t for t, objects in a.possible.items() if not objects.isdisjoint(possible)]
-    covered = set().union(*(a.possible[t] for t in overlapping))
-    if overlapping and not possible <= covered | {type_name}:
-        return None
-    return overlapping
+def _overlapping(a: Step, possible: frozenset[str]) -> list[str]:
+    """``a``'s input types whose objects may also be of one of ``possible``."""
+    return [t for t, objects in a.possible.items() if not objects.isdisjoint(possible)]
+
+
+def _covered(a: Step, type_name: str, possible: frozenset[str]) -> bool:
+    """Whether ``a`` sends every object of ``possible`` already."""
+    held = set().union(*(a.possible[t] for t in _overlapping(a, possible)))
+    return bool(held) and possible <= held | {type_name}
 
 
 def _inputs_included(a: Step, b: Step) -> bool:
     """Whether ``b``'s representations leave ``a``'s as they are.
 
     Each input type of ``b`` is one ``a`` sends with every field ``b`` needs (or a settled
-    one, see the module docstring); or a type whose objects ``a`` sends under other types
-    with every field ``b`` needs and the same renaming (their representations are ``a``'s
-    unchanged); or a type whose objects ``a`` never sends: those representations only
-    serve ``b``, and when they cannot be built ``b`` is not needed.
+    one, see the module docstring); or another type, provided every type of ``a`` whose
+    objects it may share has the same fields and renaming (a shared object gets one
+    representation, the same either way). Its objects ``a`` does not send only serve
+    ``b``: when their representations cannot be built, ``b`` is not needed for them.
     """
     for type_name, fields in b.inputs.items():
         mine = a.inputs.get(type_name)
         if mine is None:
-            covering = _covering(a, type_name, b.possible[type_name])
-            if covering is None or not all(
+            if not all(
                 _same_fields(a.inputs[t], fields) and _same_renaming(a, t, b, type_name)
-                for t in covering
+                for t in _overlapping(a, b.possible[type_name])
             ):
                 return False
             continue
@@ -88,7 +88,9 @@ def _inputs_included(a: Step, b: Step) -> bool:
 
 
 def _same_fields(mine: dict[str, InputField], theirs: dict[str, InputField]) -> bool:
-    return all(mine.get(key) == f for key, f in theirs.items())
+    """Equal field sets: an object of both types gets one representation, which neither
+    side may need more of (a missing field would drop the object for both)."""
+    return mine == theirs
 
 
 def _renaming(step: Step, type_name: str) -> list[Rewrite]:
@@ -183,7 +185,7 @@ def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
         a.conditions = common
     merge_selection(a.selection, _wrap(a.selection, b.selection, b_only))
     for type_name, fields in b.inputs.items():
-        if type_name not in a.inputs and _covering(a, type_name, b.possible[type_name]):
+        if type_name not in a.inputs and _covered(a, type_name, b.possible[type_name]):
             continue  # a sends these objects already, with the same fields and renaming
         mine = a.inputs.setdefault(type_name, {})
         for key, f in fields.items():
