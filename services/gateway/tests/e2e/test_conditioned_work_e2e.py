@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from gwharness.catalog import CATALOG_SUPERGRAPH, catalog_subgraphs
 from gwharness.depot import DEPOT_SUPERGRAPH, depot_subgraphs
+from gwharness.feed import feed_subgraphs, feed_supergraph
 from gwharness.gallery import gallery_subgraphs, gallery_supergraph
 from gwharness.gatewayapp import GatewayClient, running_gateway
 from gwharness.pricing import PRICING_SUPERGRAPH, pricing_subgraphs
@@ -284,3 +285,30 @@ async def test_conditioned_types_behind_an_interface_object(
         expected = await run(catalog, query.split(") ", 1)[1].replace("$f", str(f).lower()))
         assert expected[1] == {"library": 1, "ratings": 1}
         assert await run(catalog, query, {"f": f}) == expected
+
+
+@pytest.fixture(scope="module")
+async def feed() -> AsyncIterator[GatewayClient]:
+    async with running_gateway(feed_supergraph(), feed_subgraphs()) as client:
+        yield client
+
+
+@pytest.mark.parametrize(("v", "w"), [(False, False), (False, True), (True, False), (True, True)])
+@pytest.mark.parametrize(
+    "query",
+    [
+        # Videos' score needs posts' duration first; Podcasts' views do not
+        "query ($v: Boolean!, $w: Boolean!) "
+        "{ library { ... on Video @skip(if: $v) { score } ... on Podcast @skip(if: $w) { views } } }",
+        "query ($v: Boolean!) "
+        "{ library { ... on Video { score @skip(if: $v) } ... on Podcast { views } } }",
+    ],
+)
+async def test_a_shared_fetch_never_sits_under_one_side_s_condition(
+    feed: GatewayClient, query: str, v: bool, w: bool
+) -> None:
+    """The stats request serves both parts: it runs after posts (skipped with $v), not
+    inside its Skip node, or Podcasts lost their views whenever $v was true."""
+    literal = query.split(") ", 1)[1].replace("$v", str(v).lower()).replace("$w", str(w).lower())
+    variables = {name: value for name, value in (("v", v), ("w", w)) if f"${name}" in query}
+    assert await run(feed, query, variables) == await run(feed, literal)

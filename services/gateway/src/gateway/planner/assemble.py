@@ -51,6 +51,15 @@ def _guard(node: PlanNode, any_of: tuple[Conditions, ...], enclosing: Conditions
     return _any_of(node, options) or node
 
 
+def _runs_only_within(child: Step, inner: Conditions, any_of: tuple[Conditions, ...]) -> bool:
+    """Whether ``child`` may sit inside its parent's Condition nodes: it needs them all (a
+    step merged under fewer conditions than a parent runs after it, not inside it)."""
+    conditions = child.conditions | inner
+    return inner <= child.conditions and (
+        not any_of or any(option <= conditions for option in any_of)
+    )
+
+
 class _Assembler:
     def __init__(self, steps: list[Step], fetches: dict[int, Fetch]) -> None:
         self.steps = steps
@@ -64,14 +73,15 @@ class _Assembler:
 
     def subplan(self, s: Step, chain: frozenset[int], enclosing: Conditions) -> PlanNode:
         chain = chain | {s.id}
+        inner = enclosing | s.conditions
         kids = [
             c
             for c in sorted(s.children, key=lambda c: c.id)
             if c.id not in self.placed
             and all(p.id in chain or p.id in self.finished for p in c.parents)
+            and _runs_only_within(c, inner, s.any_of)
         ]
         self.placed.update(c.id for c in kids)
-        inner = enclosing | s.conditions
         body = self.node(s)
         if kids:
             body = _seq([body, _par([self.subplan(c, chain, inner) for c in kids])])

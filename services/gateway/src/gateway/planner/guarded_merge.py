@@ -122,8 +122,9 @@ def _joinable(a: Step, b: Step, *, nested: bool) -> bool:
     """Whether ``a`` can also answer ``b``'s selection, each part under its own conditions.
 
     ``nested``: ``a``'s conditions are a strict subset of ``b``'s (``a`` runs whenever ``b``
-    does). Otherwise the two only share some conditions: the merged fetch runs under those
-    when either one's other conditions hold, so each side's inputs must suit the other.
+    does). Otherwise ``a`` has conditions ``b`` lacks: the merged fetch runs under the
+    shared ones when either one's others hold (always, when ``b`` has no others: a leaf
+    ``b`` waiting for ``a``'s parents), so each side's inputs must suit the other.
     """
     if not (
         a.kind == b.kind == "entity"
@@ -138,7 +139,7 @@ def _joinable(a: Step, b: Step, *, nested: bool) -> bool:
     if nested:
         return a.conditions < b.conditions
     return (
-        not (a.conditions <= b.conditions or b.conditions <= a.conditions)
+        not a.conditions <= b.conditions
         and not b.any_of
         and all(isinstance(i, SelFrag) for i in a.selection.items.values())
         and all(a.conditions <= c.conditions for c in a.children)
@@ -181,7 +182,7 @@ def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
     a_only, b_only = a.conditions - common, b.conditions - common
     if a_only:  # a runs under fewer conditions now: its own part keeps them
         a.selection = _wrap(SelSet(), a.selection, a_only)
-        a.any_of = (a_only, b_only)
+        a.any_of = (a_only, b_only) if b_only else ()
         a.conditions = common
     merge_selection(a.selection, _wrap(a.selection, b.selection, b_only))
     for type_name, fields in b.inputs.items():
