@@ -78,6 +78,9 @@ def run_platform() -> int:
         sys.exit(0)
 
     signal.signal(signal.SIGTERM, on_sigterm)
+    # A shell starts background jobs with SIGINT ignored, and Python keeps it so: Ctrl-C
+    # (or kill -INT) would stop only the services, and dev would report one as failed.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         started = runner.start_all()
         for name in started:
