@@ -126,9 +126,16 @@ def _joinable(a: Step, b: Step, *, nested: bool) -> bool:
     shared ones when either one's others hold (always, when ``b`` has no others: a leaf
     ``b`` waiting for ``a``'s parents), so each side's inputs must suit the other.
     """
+    # the cheap tests first: most pairs of a plan differ in graph, path or conditions
+    if (a.graph, a.merge_at, a.mutation_index) != (b.graph, b.merge_at, b.mutation_index):
+        return False
+    if nested:
+        if not a.conditions < b.conditions:
+            return False
+    elif a.conditions <= b.conditions or b.any_of:
+        return False
     if not (
         a.kind == b.kind == "entity"
-        and (a.graph, a.merge_at, a.mutation_index) == (b.graph, b.merge_at, b.mutation_index)
         and not a.any_of
         and nothing_waits_longer(a, b)
         and all(isinstance(i, SelFrag) for i in b.selection.items.values())
@@ -136,12 +143,8 @@ def _joinable(a: Step, b: Step, *, nested: bool) -> bool:
         and _inputs_included(a, b)
     ):
         return False
-    if nested:
-        return a.conditions < b.conditions
-    return (
-        not a.conditions <= b.conditions
-        and not b.any_of
-        and all(isinstance(i, SelFrag) for i in a.selection.items.values())
+    return nested or (
+        all(isinstance(i, SelFrag) for i in a.selection.items.values())
         and all(a.conditions <= c.conditions for c in a.children)
         and _inputs_included(b, a)
     )
