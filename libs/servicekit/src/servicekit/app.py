@@ -3,8 +3,9 @@
 ``create_app(settings, schema=..., context_getter=...)`` returns a FastAPI app with
 ``/graphql`` (Strawberry, local GraphiQL), ``/healthz``, ``/readyz``, ``/metrics``,
 a request id and one JSON summary line per request. Resources (database engine,
-HTTP client, JWT verifier, service-specific background tasks) are opened and
-closed in the lifespan and handed to resolvers through the context.
+HTTP client, JWT verifier, service-specific background tasks, the timed garbage
+collector) are opened and closed in the lifespan and handed to resolvers through the
+context.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from servicekit.auth import JwtVerifier
 from servicekit.database import create_engine, create_sessionmaker, ping, pool_in_use
+from servicekit.gc_timer import collecting_on_timer
 from servicekit.graphiql import ASSETS_PATH, graphiql_assets, graphiql_page
 from servicekit.health import Readiness, health_router
 from servicekit.logs import request_id_var
@@ -196,6 +198,9 @@ def create_app(
                 )
             for hook in resources:
                 await stack.enter_async_context(hook(state))
+            await stack.enter_async_context(
+                collecting_on_timer(settings.gc_interval_s, state.metrics.observe_gc)
+            )
             yield
 
     app = FastAPI(title=title or name, lifespan=lifespan, docs_url=None, redoc_url=None,

@@ -47,7 +47,6 @@ The migration creates the table with the columns of :func:`idempotency_table`
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -76,6 +75,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from servicekit.background import running_in_background
 from servicekit.errors import AppError, BadUserInput
 
 __all__ = [
@@ -342,12 +342,7 @@ def purge_task(
                     _log.exception("purging idempotency keys failed")
                 await asyncio.sleep(interval_seconds)
 
-        task = asyncio.create_task(loop(), name=f"purge-{table.name}")
-        try:
+        async with running_in_background(loop(), name=f"purge-{table.name}"):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     return hook

@@ -58,12 +58,30 @@ class ServiceMetrics:
             ["service", "route", "status"],
             registry=self.registry,
         )
+        self.gc_pause = Histogram(
+            "gc_pause_seconds",
+            "Timed garbage collections (<PREFIX>_GC_INTERVAL_S) by generation: how long each took.",
+            ["service", "generation"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.gc_collected = Counter(
+            "gc_collected_objects",
+            "Unreachable objects the timed garbage collections found, by generation.",
+            ["service", "generation"],
+            registry=self.registry,
+        )
         self._callbacks = _CallbackGauges()
         self.registry.register(self._callbacks)
 
     def observe_graphql(self, *, operation: str, outcome: str, seconds: float) -> None:
         self.requests.labels(self.service, operation, outcome).inc()
         self.latency.labels(self.service, operation).observe(seconds)
+
+    def observe_gc(self, generation: int, collected: int, seconds: float) -> None:
+        label = str(generation)
+        self.gc_pause.labels(self.service, label).observe(seconds)
+        self.gc_collected.labels(self.service, label).inc(collected)
 
     def gauge_callback(self, name: str, doc: str, read: Callable[[], float]) -> None:
         """Register a gauge whose value is read when Prometheus scrapes."""

@@ -57,9 +57,6 @@ class Settings(ServiceSettings, EdgeSettings):
     # At start, unreachable subgraphs are retried with backoff for this long, then: exit 2.
     startup_deadline_s: float = Field(default=60.0, ge=0)
     subgraph_urls: dict[str, str] = Field(default_factory=dict)
-    # Garbage collection every this many seconds instead of CPython's every 700 allocations
-    # (server/gc_timer.py); 0: CPython's default.
-    gc_interval_s: float = Field(default=1.0, ge=0)
 
     # Transport: one pooled client per process; the connection limits are per subgraph.
     request_timeout_s: float = Field(default=30.0, gt=0)

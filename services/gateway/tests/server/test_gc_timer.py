@@ -1,93 +1,16 @@
-"""Timed garbage collection: the schedule, cyclic garbage found, thresholds, the app's task."""
+"""The gateway's app runs servicekit's timed garbage collector (servicekit/gc_timer.py)."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
-import weakref
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from gwharness.gatewayapp import running_gateway
 
-from gateway.server.gc_timer import SAFETY_THRESHOLD, TimedCollector
+from servicekit.gc_timer import SAFETY_THRESHOLD
 
 from .test_http import SUPERGRAPH, hello_subgraph
-
-
-@pytest.fixture
-def automatic_gc_off() -> Iterator[None]:
-    """Only the collector under test may find the garbage."""
-    was = gc.isenabled()
-    gc.disable()
-    yield
-    if was:
-        gc.enable()
-
-
-def test_generations_follow_the_tick_schedule() -> None:
-    seen: list[int] = []
-    collector = TimedCollector(1.0, lambda generation, _found, _s: seen.append(generation))
-    for _ in range(120):
-        collector.tick()
-    assert [i + 1 for i, g in enumerate(seen) if g == 2] == [60, 120]
-    assert [i + 1 for i, g in enumerate(seen) if g == 1] == [
-        10,
-        20,
-        30,
-        40,
-        50,
-        70,
-        80,
-        90,
-        100,
-        110,
-    ]
-    assert seen.count(0) == 120 - 2 - 10
-
-
-class _Node:
-    def __init__(self) -> None:
-        self.other: Any = None
-
-
-@pytest.mark.usefixtures("automatic_gc_off")
-def test_a_tick_frees_cyclic_garbage() -> None:
-    found: list[tuple[int, int]] = []
-    collector = TimedCollector(1.0, lambda generation, n, _s: found.append((generation, n)))
-    a, b = _Node(), _Node()
-    a.other, b.other = b, a  # a cycle: reference counting alone never frees it
-    gone = weakref.ref(a)
-    del a, b
-    assert gone() is not None
-    assert collector.tick() >= 2
-    assert gone() is None
-    assert found[0][0] == 0
-    assert found[0][1] >= 2
-
-
-@pytest.mark.asyncio(loop_scope="session")
-async def test_running_collectors_raise_the_threshold_and_the_last_one_restores_it() -> None:
-    before = gc.get_threshold()
-    first = asyncio.create_task(TimedCollector(0.01).run())
-    second = asyncio.create_task(TimedCollector(0.01).run())
-    await asyncio.sleep(0.05)
-    assert gc.get_threshold() == (SAFETY_THRESHOLD, *before[1:])
-    first.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await first
-    assert gc.get_threshold()[0] == SAFETY_THRESHOLD  # the second one still runs
-    second.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await second
-    assert gc.get_threshold() == before
-
-
-def test_a_non_positive_interval_is_refused() -> None:
-    with pytest.raises(ValueError, match="interval_s"):
-        TimedCollector(0)
 
 
 @pytest.mark.asyncio(loop_scope="session")
@@ -98,10 +21,10 @@ async def test_the_gateway_collects_on_its_timer_and_reports_the_pauses() -> Non
         for _ in range(200):  # until the first tick has run (no timing assumption)
             await asyncio.sleep(0.01)
             text = (await gw.http.get("/metrics")).text
-            if 'gateway_gc_pause_seconds_count{generation="0"}' in text:
+            if 'gc_pause_seconds_count{generation="0",service="gateway"}' in text:
                 break
-        assert 'gateway_gc_pause_seconds_count{generation="0"}' in text
-        assert 'gateway_gc_collected_objects_total{generation="0"}' in text
+        assert 'gc_pause_seconds_count{generation="0",service="gateway"}' in text
+        assert 'gc_collected_objects_total{generation="0",service="gateway"}' in text
         assert gc.get_threshold()[0] == SAFETY_THRESHOLD
     assert gc.get_threshold() == before
 
@@ -112,4 +35,4 @@ async def test_an_interval_of_zero_keeps_cpython_collection() -> None:
     async with running_gateway(SUPERGRAPH, [hello_subgraph()], gc_interval_s=0) as gw:
         assert gc.get_threshold() == before
         text = (await gw.http.get("/metrics")).text
-        assert 'gateway_gc_pause_seconds_count{generation="0"}' not in text
+        assert 'gc_pause_seconds_count{generation="0",service="gateway"}' not in text

@@ -12,8 +12,6 @@ servicekit's pinned assets under ``/_graphiql`` when ``GATEWAY_GRAPHIQL`` allows
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import secrets
 import time
@@ -31,7 +29,6 @@ from gateway.edge.tracing import Tracing
 from gateway.server.assemble import GatewayFactory, default_planner, subgraph_urls
 from gateway.server.edge import build_edge
 from gateway.server.endpoint import GraphQLEndpoint
-from gateway.server.gc_timer import TimedCollector
 from gateway.server.metrics import GatewayMetrics
 from gateway.server.reload import Reloader, announce
 from gateway.server.runtime import Gateway, PlanFunction
@@ -39,6 +36,8 @@ from gateway.settings import Settings
 from gateway.sources import Loaded, SupergraphSource, load_at_start, source_from_settings
 from gateway.supergraph import Supergraph
 from gateway.transport import SubgraphClient, build_client
+from servicekit.background import running_in_background
+from servicekit.gc_timer import collecting_on_timer
 from servicekit.graphiql import ASSETS_PATH, graphiql_assets
 from servicekit.health import Readiness, health_router
 from servicekit.logs import request_id_var
@@ -208,9 +207,12 @@ def create_app(
                     metrics=metrics,
                     interval=interval,
                 )
-                task = asyncio.create_task(this.state.reloader.run(), name="supergraph-reloader")
-                stack.push_async_callback(_cancel, task)
-            _start_gc_timer(settings, metrics, stack)
+                await stack.enter_async_context(
+                    running_in_background(this.state.reloader.run(), name="supergraph-reloader")
+                )
+            await stack.enter_async_context(
+                collecting_on_timer(settings.gc_interval_s, metrics.service.observe_gc)
+            )
             try:
                 yield
             finally:
@@ -264,16 +266,3 @@ async def _first_supergraph(
         return Loaded.of(given)
     assert source is not None
     return await load_at_start(source, deadline_s=settings.startup_deadline_s)
-
-
-def _start_gc_timer(settings: Settings, metrics: GatewayMetrics, stack: AsyncExitStack) -> None:
-    if settings.gc_interval_s > 0:
-        collector = TimedCollector(settings.gc_interval_s, metrics.observe_gc)
-        task = asyncio.create_task(collector.run(), name="gc-timer")
-        stack.push_async_callback(_cancel, task)
-
-
-async def _cancel(task: asyncio.Task[None]) -> None:
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

@@ -43,17 +43,6 @@ class GatewayMetrics:
             ["subgraph", "kind"],
         )
 
-        self.gc_pause = self.service.histogram(
-            "gateway_gc_pause_seconds",
-            "Timed garbage collections (GATEWAY_GC_INTERVAL_S) by generation: how long each took.",
-            ["generation"],
-        )
-        self.gc_collected = self.service.counter(
-            "gateway_gc_collected_objects",
-            "Unreachable objects the timed garbage collections found, by generation.",
-            ["generation"],
-        )
-
         self.circuit_state = self.service.gauge(
             "gateway_subgraph_circuit_state",
             "Circuit breaker state per subgraph: 0 closed, 1 open, 2 half-open.",
@@ -81,11 +70,6 @@ class GatewayMetrics:
         self.supergraph_info.clear()
         self.supergraph_info.labels(sdl_hash).set(1)
         self.supergraph_loaded_at.set(loaded_at)
-
-    def observe_gc(self, generation: int, collected: int, seconds: float) -> None:
-        label = str(generation)
-        self.gc_pause.labels(label).observe(seconds)
-        self.gc_collected.labels(label).inc(collected)
 
     def set_circuit_state(self, graph: str, state: int) -> None:
         self.circuit_state.labels(graph).set(int(state))

@@ -2,26 +2,30 @@
 
 CPython collects generation 0 after every 700 net allocations of container objects.
 With many requests in flight most young objects are live request data (parsed
-subgraph answers, the working tree, the client response), so each collection walks
-and promotes them and the older generations walk them again: about 11% of the
-gateway's CPU on the heavy benchmark query (``docs/benchmarks.md``). That data is
-trees freed by reference counting; the cyclic garbage the collector exists for is
-rare (none found per one-second collection under load). Collecting on a timer bounds
-cyclic garbage by time instead, for a fraction of the cost. A high allocation
-threshold stays as a safety net for a burst between two ticks.
+answers, ORM rows, the response being built), so each collection walks and promotes
+them and the older generations walk them again. In the gateway that was about 11% of
+its CPU on the heavy benchmark query; in the delivery subgraph, whose SQLAlchemy and
+Strawberry objects do form cycles, the cyclic garbage reached generation 2 and
+CPython ran a full collection every few seconds (``docs/benchmarks.md``, "GC on a
+timer"). Collecting on a timer bounds cyclic garbage by time instead, for a fraction
+of the cost. A high allocation threshold stays as a safety net for a burst between
+two ticks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
-__all__ = ["SAFETY_THRESHOLD", "TimedCollector"]
+from servicekit.background import running_in_background
+
+__all__ = ["SAFETY_THRESHOLD", "TimedCollector", "collecting_on_timer"]
 
 # Net new container objects between two ticks before CPython collects by itself anyway
-# (the heavy benchmark peaks at about 50 000 with 50 requests in flight).
+# (the gateway's heavy benchmark peaks at about 50 000 with 50 requests in flight).
 SAFETY_THRESHOLD = 200_000
 
 Observer = Callable[[int, int, float], None]  # generation, objects collected, seconds
@@ -64,6 +68,17 @@ class TimedCollector:
                 self.tick()
         finally:
             _restore_threshold()
+
+
+@contextlib.asynccontextmanager
+async def collecting_on_timer(interval_s: float, observe: Observer | None) -> AsyncIterator[None]:
+    """A :class:`TimedCollector` task for the body of an app's lifespan; ``interval_s`` 0
+    leaves CPython's collection alone."""
+    if interval_s <= 0:
+        yield
+        return
+    async with running_in_background(TimedCollector(interval_s, observe).run(), name="gc-timer"):
+        yield
 
 
 # Several apps may run in one process (tests): the thresholds are process-wide.
