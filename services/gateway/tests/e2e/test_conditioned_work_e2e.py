@@ -312,3 +312,10 @@ async def test_a_shared_fetch_never_sits_under_one_side_s_condition(
     literal = query.split(") ", 1)[1].replace("$v", str(v).lower()).replace("$w", str(w).lower())
     variables = {name: value for name, value in (("v", v), ("w", w)) if f"${name}" in query}
     assert await run(feed, query, variables) == await run(feed, literal)
+
+
+async def test_conditions_contradicting_the_enclosing_ones(depot: GatewayClient) -> None:
+    """eta under @include($v) and @skip($v) is never wanted: no fetch, whatever $v."""
+    query = "query ($v: Boolean!) { shipments { id ... @include(if: $v) { eta @skip(if: $v) } } }"
+    for v in (False, True):
+        assert await run(depot, query, {"v": v}) == (IDS, {"depot": 1})

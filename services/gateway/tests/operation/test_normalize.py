@@ -56,6 +56,24 @@ def test_contradictory_conditions_drop_the_field() -> None:
     assert [s.response_key for s in deliveries.selections if isinstance(s, Field)] == ["address"]
 
 
+def test_conditions_contradicting_the_enclosing_ones_drop_the_element() -> None:
+    """Under ``@include(if: $v)``, ``@skip(if: $v)`` never holds: planned, the element only
+    cost key fields (and a fetch guarded by two Condition nodes that never both pass)."""
+    op = prepare_operation(
+        SCHEMA,
+        "query ($v: Boolean!) { deliveries { id ... @include(if: $v) { address @skip(if: $v) "
+        "payment { ... on Payment @skip(if: $v) { status } id } } } }",
+    )
+    (deliveries,) = op.selections
+    assert isinstance(deliveries, Field)
+    [_id, fragment] = deliveries.selections
+    assert isinstance(fragment, Fragment)
+    [payment] = fragment.selections
+    assert isinstance(payment, Field)
+    assert [s.response_key for s in payment.selections if isinstance(s, Field)] == ["id"]
+    assert len(payment.selections) == 1
+
+
 def test_fields_with_one_key_and_conditions_merge_recursively() -> None:
     op = prepare_operation(
         SCHEMA,

@@ -1,7 +1,8 @@
 """Normalize a validated operation into the typed tree (design §3.4).
 
 Steps, in order: inline named spreads; evaluate literal ``@skip``/``@include`` (variable
-ones become ``conditions``); splice out redundant fragments and drop impossible ones; merge
+ones become ``conditions``; an element whose conditions contradict those around it is
+dropped too); splice out redundant fragments and drop impossible ones; merge
 fields that share a response key and conditions; split root introspection; print
 canonically and hash.
 """
@@ -94,6 +95,12 @@ def _eval_directives(
     return True, frozenset(conds), tuple(rest)
 
 
+def _contradicts(conditions: Conditions, enclosing: Conditions) -> bool:
+    """Whether an element under ``enclosing`` with ``conditions`` can never be included
+    (``... @include(if: $v) { f @skip(if: $v) }``): dropped like a literal exclusion."""
+    return any((var, not want) in enclosing for var, want in conditions)
+
+
 def _args_text(args: tuple[ArgumentNode, ...]) -> str:
     if not args:
         return ""
@@ -126,21 +133,33 @@ class _Normalizer:
         raise AssertionError(msg)
 
     def selections(
-        self, sel_set: SelectionSetNode, parent: GraphQLCompositeType, *, root: bool = False
+        self,
+        sel_set: SelectionSetNode,
+        parent: GraphQLCompositeType,
+        *,
+        root: bool = False,
+        enclosing: Conditions = frozenset(),
     ) -> tuple[Selection, ...]:
+        """``enclosing``: the variable conditions of the elements around this selection set
+        (an element whose own conditions contradict them is never included)."""
         out: list[Selection] = []
         for node in sel_set.selections:
             if isinstance(node, FieldNode):
-                self._field(node, parent, root, out)
+                self._field(node, parent, root, out, enclosing)
             elif isinstance(node, InlineFragmentNode | FragmentSpreadNode):
-                self._fragment(node, parent, root, out)
+                self._fragment(node, parent, root, out, enclosing)
         return _merge(out)
 
     def _field(
-        self, node: FieldNode, parent: GraphQLCompositeType, root: bool, out: list[Selection]
+        self,
+        node: FieldNode,
+        parent: GraphQLCompositeType,
+        root: bool,
+        out: list[Selection],
+        enclosing: Conditions,
     ) -> None:
         included, conds, rest = _eval_directives(node.directives or ())
-        if not included:
+        if not included or _contradicts(conds, enclosing):
             return
         name = node.name.value
         field_def = self._field_def(parent, name, root)
@@ -150,7 +169,7 @@ class _Normalizer:
             assert isinstance(
                 child_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
             )
-            children = self.selections(node.selection_set, child_type)
+            children = self.selections(node.selection_set, child_type, enclosing=enclosing | conds)
         args = tuple(node.arguments or ())
         out.append(
             Field(
@@ -172,6 +191,7 @@ class _Normalizer:
         parent: GraphQLCompositeType,
         root: bool,
         out: list[Selection],
+        enclosing: Conditions,
     ) -> None:
         if isinstance(node, FragmentSpreadNode):
             definition = self.fragments[node.name.value]
@@ -181,7 +201,7 @@ class _Normalizer:
             type_name = node.type_condition.name.value if node.type_condition else None
             sel_set = node.selection_set
         included, conds, rest = _eval_directives(node.directives or ())
-        if not included:
+        if not included or _contradicts(conds, enclosing):
             return
         cond_type = parent
         if type_name is not None:
@@ -195,7 +215,9 @@ class _Normalizer:
         redundant = cond_type is parent or (
             isinstance(parent, GraphQLObjectType) and parent.name in cond_possible
         )
-        children = self.selections(sel_set, parent if redundant else cond_type, root=root)
+        children = self.selections(
+            sel_set, parent if redundant else cond_type, root=root, enclosing=enclosing | conds
+        )
         if redundant and not conds and not rest:
             out.extend(children)
             return
