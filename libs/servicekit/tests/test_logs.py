@@ -36,3 +36,11 @@ def test_uvicorns_colored_copy_of_the_message_is_not_a_field() -> None:
     record = _record("Uvicorn running on http://127.0.0.1:5000", color_message="\x1b[1m%s\x1b[0m")
     assert "color_message" not in orjson.loads(JsonFormatter().format(record))
     assert "color_message" not in ConsoleFormatter().format(record)
+
+
+def test_new_request_ids_are_32_hex_digits_and_do_not_repeat() -> None:
+    from servicekit.logs import new_request_id
+
+    ids = [new_request_id() for _ in range(10_000)]
+    assert all(len(i) == 32 and set(i) <= set("0123456789abcdef") for i in ids)
+    assert len(set(ids)) == len(ids)

@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import random
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
-__all__ = ["configure_logging", "get_logger", "request_id_var"]
+__all__ = ["configure_logging", "get_logger", "new_request_id", "request_id_var"]
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
+
+
+def new_request_id() -> str:
+    """32 hex digits for a request without an ``X-Request-Id``: unique for correlation,
+    not a secret, so no ``os.urandom`` (a getrandom() system call per request)."""
+    return f"{random.getrandbits(128):032x}"
+
 
 # Attributes every LogRecord has; anything else was passed through `extra=`. uvicorn adds
 # `color_message` (the message again, with terminal escapes) to some lines: never a field.
@@ -80,6 +88,11 @@ def configure_logging(*, level: str = "INFO", fmt: str = "auto") -> None:
         logger.propagate = True
     # The app writes its own per-request summary line; uvicorn's access log would double it.
     logging.getLogger("uvicorn.access").disabled = True
+    # Neither format prints the process, thread or multiprocessing name: a LogRecord asks
+    # for them anyway (os.getpid() is a system call on every record) unless told not to.
+    logging.logProcesses = False
+    logging.logThreads = False
+    logging.logMultiprocessing = False
 
 
 def get_logger(name: str) -> logging.Logger:

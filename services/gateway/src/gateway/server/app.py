@@ -13,7 +13,6 @@ servicekit's pinned assets under ``/_graphiql`` when ``GATEWAY_GRAPHIQL`` allows
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -40,7 +39,7 @@ from servicekit.background import running_in_background
 from servicekit.gc_timer import collecting_on_timer
 from servicekit.graphiql import ASSETS_PATH, graphiql_assets
 from servicekit.health import Readiness, health_router
-from servicekit.logs import request_id_var
+from servicekit.logs import new_request_id, request_id_var
 
 __all__ = ["create_app", "default_planner", "subgraph_urls"]
 
@@ -67,7 +66,7 @@ class _Front:
                 incoming = value
                 break
         text = incoming.decode("latin-1")
-        request_id = text if 0 < len(text) <= 64 and text.isprintable() else secrets.token_hex(16)
+        request_id = text if 0 < len(text) <= 64 and text.isprintable() else new_request_id()
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500

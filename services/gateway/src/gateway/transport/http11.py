@@ -60,6 +60,9 @@ class _Connection(asyncio.Protocol):
     """One TCP (or TLS) connection; one request at a time."""
 
     def __init__(self) -> None:
+        # Made by the loop's create_connection; kept because get_running_loop() costs a
+        # getpid() system call on Python 3.11, once per request otherwise.
+        self._loop = asyncio.get_running_loop()
         self.transport: asyncio.Transport | None = None
         self.closed = False
         self.idle_since = 0.0
@@ -115,7 +118,7 @@ class _Connection(asyncio.Protocol):
     # requests
     def send(self, request: bytes) -> asyncio.Future[RawResponse]:
         assert self.transport is not None
-        waiter = asyncio.get_running_loop().create_future()
+        waiter = self._loop.create_future()
         self._waiter = waiter
         self._headers = []
         self._body = []
