@@ -200,12 +200,7 @@ def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
     a.settled_inputs |= b.settled_inputs
     a.variables |= b.variables | {v for v, _ in a_only | b_only}
     a.requires_step = a.requires_step or b.requires_step
-    for child in list(b.children):
-        child.remove_parent(b)
-        child.add_parent(a)
-    for p in list(b.parents):
-        b.remove_parent(p)
-    graph.steps.remove(b)
+    graph.drop(b, waiting_for=[a])
 
 
 def merge_guarded_steps(graph: StepGraph) -> bool:

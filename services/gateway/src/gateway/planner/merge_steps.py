@@ -120,12 +120,7 @@ def _absorb(a: Step, b: Step, graph: StepGraph) -> None:
         a.any_of = tuple(dict.fromkeys((*a.any_of, *b.any_of)))
     else:
         a.any_of = ()
-    for child in list(b.children):
-        child.remove_parent(b)
-        child.add_parent(a)
-    for p in list(b.parents):
-        b.remove_parent(p)
-    graph.steps.remove(b)
+    graph.drop(b, waiting_for=[a])
 
 
 def merge_entity_steps(graph: StepGraph) -> None:

@@ -134,10 +134,14 @@ class StepGraph:
             step.selection.prune()
             if step.kind != "entity" or not step.selection.is_empty():
                 continue
-            for child in list(step.children):
-                child.remove_parent(step)
-                for p in step.parents:
-                    child.add_parent(p)
-            for p in list(step.parents):
-                step.remove_parent(p)
-            self.steps.remove(step)
+            self.drop(step, waiting_for=list(step.parents))
+
+    def drop(self, step: Step, *, waiting_for: list[Step]) -> None:
+        """Take ``step`` out of the plan; what depended on it waits for ``waiting_for``."""
+        for child in list(step.children):
+            child.remove_parent(step)
+            for p in waiting_for:
+                child.add_parent(p)
+        for p in list(step.parents):
+            step.remove_parent(p)
+        self.steps.remove(step)
