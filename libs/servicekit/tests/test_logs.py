@@ -44,3 +44,14 @@ def test_new_request_ids_are_32_hex_digits_and_do_not_repeat() -> None:
     ids = [new_request_id() for _ in range(10_000)]
     assert all(len(i) == 32 and set(i) <= set("0123456789abcdef") for i in ids)
     assert len(set(ids)) == len(ids)
+
+
+def test_a_client_request_id_is_kept_only_when_short_and_printable() -> None:
+    from servicekit.logs import request_id_for
+
+    assert request_id_for([(b"accept", b"*/*"), (b"x-request-id", b"req-42")]) == "req-42"
+    for bad in (b"", b"x" * 65, b"a\nb"):
+        fresh = request_id_for([(b"x-request-id", bad)])
+        assert len(fresh) == 32
+        assert fresh != bad.decode("latin-1")
+    assert len(request_id_for([])) == 32

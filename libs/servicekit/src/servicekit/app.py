@@ -32,7 +32,7 @@ from servicekit.database import create_engine, create_sessionmaker, ping, pool_i
 from servicekit.gc_timer import collecting_on_timer
 from servicekit.graphiql import ASSETS_PATH, graphiql_assets, graphiql_page
 from servicekit.health import Readiness, health_router
-from servicekit.logs import new_request_id, request_id_var
+from servicekit.logs import request_id_for, request_id_var
 from servicekit.metrics import ServiceMetrics
 from servicekit.request_info import RequestInfo, request_info_var
 from servicekit.responses import graphql_error_response
@@ -96,9 +96,7 @@ class _RequestMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        incoming = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else None
-        request_id = request_id or new_request_id()
+        request_id = request_id_for(headers.items())
         info = RequestInfo(request_id=request_id)
         id_token = request_id_var.set(request_id)
         info_token = request_info_var.set(info)

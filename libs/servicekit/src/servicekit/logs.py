@@ -10,12 +10,13 @@ import contextvars
 import logging
 import random
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
-__all__ = ["configure_logging", "get_logger", "new_request_id", "request_id_var"]
+__all__ = ["configure_logging", "get_logger", "new_request_id", "request_id_for", "request_id_var"]
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
@@ -26,6 +27,17 @@ def new_request_id() -> str:
     """32 hex digits for a request without an ``X-Request-Id``: unique for correlation,
     not a secret, so no ``os.urandom`` (a getrandom() system call per request)."""
     return f"{random.getrandbits(128):032x}"
+
+
+def request_id_for(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    """The client's ``X-Request-Id`` when it is short printable text, else a new id."""
+    for name, value in headers:
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            if 0 < len(text) <= 64 and text.isprintable():
+                return text
+            break
+    return new_request_id()
 
 
 # Attributes every LogRecord has; anything else was passed through `extra=`. uvicorn adds

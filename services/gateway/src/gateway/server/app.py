@@ -39,7 +39,7 @@ from servicekit.background import running_in_background
 from servicekit.gc_timer import collecting_on_timer
 from servicekit.graphiql import ASSETS_PATH, graphiql_assets
 from servicekit.health import Readiness, health_router
-from servicekit.logs import new_request_id, request_id_var
+from servicekit.logs import request_id_for, request_id_var
 
 __all__ = ["create_app", "default_planner", "subgraph_urls"]
 
@@ -60,13 +60,7 @@ class _Front:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = b""
-        for name, value in scope["headers"]:
-            if name == b"x-request-id":
-                incoming = value
-                break
-        text = incoming.decode("latin-1")
-        request_id = text if 0 < len(text) <= 64 and text.isprintable() else new_request_id()
+        request_id = request_id_for(scope["headers"])
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
