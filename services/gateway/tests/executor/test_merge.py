@@ -8,7 +8,7 @@ import orjson
 import pytest
 
 from gateway.executor import apply_rewrites, deep_merge
-from gateway.executor.collect import _parsed_key, collect, concrete_paths, objects_at, static_prefix
+from gateway.executor.collect import collect, concrete_paths, objects_at, parsed_key, static_prefix
 from gateway.executor.fetch import ExecutionState, _merge_entities
 from gateway.plan import (
     MISSING,
@@ -388,9 +388,9 @@ def test_entity_merging_agrees_with_deep_merge_into_private_copies(
 def test_keys_are_read_through_the_objects_orjson_parses_them_into() -> None:
     # Lookups by those objects match on identity (orjson's key cache); answers built by
     # other means (the tests above: interned literals) match by comparison.
-    _parsed_key.cache_clear()  # a key parsed earlier may have left orjson's cache since
+    parsed_key.cache_clear()  # a key parsed earlier may have left orjson's cache since
     parsed = orjson.loads(b'[{"__typename": "Product", "upc": "1"}]')
-    assert all(_parsed_key(key) is key for key in parsed[0])
+    assert all(parsed_key(key) is key for key in parsed[0])
     reps = collect(
         {"top": parsed}, ("top", "@"), _fetch(_simple(frozenset({"Product"}), "upc")), possible
     )

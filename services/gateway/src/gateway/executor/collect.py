@@ -14,7 +14,14 @@ import orjson
 from gateway.executor.merge import PossibleTypes, apply_rewrites
 from gateway.plan import MISSING, Fetch, ReqShape, project
 
-__all__ = ["Representations", "collect", "concrete_paths", "objects_at", "static_prefix"]
+__all__ = [
+    "Representations",
+    "collect",
+    "concrete_paths",
+    "objects_at",
+    "parsed_key",
+    "static_prefix",
+]
 
 PathItem = str | int
 
@@ -31,7 +38,7 @@ def objects_at(data: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
             level = list(chain.from_iterable(v for v in level if v.__class__ is list))
             continue
         try:  # every value an object: one C loop
-            level = list(map(dict.get, level, repeat(_parsed_key(step))))
+            level = list(map(dict.get, level, repeat(parsed_key(step))))
         except TypeError:  # a null (or scalar, or list) among them
             level = [value.get(step) if value.__class__ is dict else None for value in level]
         if None in level:
@@ -139,7 +146,7 @@ def _simple_key(requires: ReqShape) -> tuple[frozenset[str], tuple[str, ...]] | 
 
 
 @cache
-def _parsed_key(key: str) -> str:
+def parsed_key(key: str) -> str:
     """``key`` as the object ``orjson.loads`` gives for it: the parser caches keys (up to
     64 bytes), so the dicts of subgraph answers hold that very object and a lookup by it
     matches on identity instead of comparing characters. Should the parser's cache drop
@@ -150,8 +157,8 @@ def _parsed_key(key: str) -> str:
 
 @cache
 def _getter(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
-    """``itemgetter(*keys)`` over the parsed key objects (``_parsed_key``)."""
-    return itemgetter(*map(_parsed_key, keys))
+    """``itemgetter(*keys)`` over the parsed key objects (``parsed_key``)."""
+    return itemgetter(*map(parsed_key, keys))
 
 
 def _collect_simple(

@@ -35,7 +35,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-import orjson
 from graphql import (
     GraphQLEnumType,
     GraphQLInterfaceType,
@@ -46,6 +45,7 @@ from graphql import (
     GraphQLUnionType,
 )
 
+from gateway.executor.collect import parsed_key
 from gateway.executor.shape import FieldShape, SelShape
 
 __all__ = ["INLINE_DEPTH", "INLINE_TYPES", "Program", "SlowPath", "shape_program"]
@@ -116,12 +116,6 @@ def _dispatch(sel: SelShape) -> Program:
     return dispatch
 
 
-def _parsed_key(key: str) -> str:
-    """``key`` as the object ``orjson.loads`` currently gives for it (see ``_Compiler._key``)."""
-    parsed: dict[str, None] = orjson.loads(orjson.dumps({key: None}))
-    return next(iter(parsed))
-
-
 def _possible_types(sel: SelShape) -> list[GraphQLObjectType]:
     static = sel.schema.type_map[sel.static]
     assert isinstance(static, GraphQLInterfaceType | GraphQLUnionType)
@@ -172,7 +166,7 @@ class _Compiler:
         names = ", ".join(self._keys.values())
         source = "\n".join([f"def make({names}):", *("    " + line for line in self.lines)])
         exec(source + "\n    return program", self.namespace)  # noqa: S102 - from schema names
-        program: Program = self.namespace["make"](*map(_parsed_key, self._keys))
+        program: Program = self.namespace["make"](*map(parsed_key, self._keys))
         return program
 
     def _var(self) -> str:
